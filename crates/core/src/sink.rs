@@ -1,0 +1,56 @@
+//! The seam between the readers (`ingest`), which find records in a file, and the
+//! store, which parses and keeps them. Readers hand over each record's JSON text;
+//! the sink says whether it was new, a duplicate, or refused.
+
+/// What happened to one record handed to a sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddOutcome {
+    /// Stored as a new event with this index.
+    Added(u32),
+    /// Same eventID and same content as an event already stored (index given): not stored again.
+    Duplicate(u32),
+    /// Same eventID as a stored event but different content: stored anyway, with this index.
+    Conflict(u32),
+}
+
+/// Why a record was refused. Positions are relative to the record text handed in
+/// (1-based line and column), so the reader can translate them into file positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// Plain words, e.g. "expected `,` or `}`".
+    pub message: String,
+    /// 1-based line within the record text, when known.
+    pub line: Option<u32>,
+    /// 1-based column within the record text, when known.
+    pub column: Option<u32>,
+}
+
+/// Receives records from a reader.
+pub trait RecordSink {
+    /// Take one record: `json` is the text of one JSON object that the reader believes
+    /// to be a CloudTrail event. `file` is the engine's id for the file it came from.
+    fn add_record(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError>;
+}
+
+/// A sink that keeps the texts, for tests of readers.
+#[derive(Debug, Default)]
+pub struct VecSink {
+    /// Every record accepted, in order.
+    pub records: Vec<String>,
+}
+
+impl RecordSink for VecSink {
+    fn add_record(&mut self, _file: u32, json: &str) -> Result<AddOutcome, RecordError> {
+        match serde_json::from_str::<serde::de::IgnoredAny>(json) {
+            Ok(_) => {
+                self.records.push(json.to_owned());
+                Ok(AddOutcome::Added(self.records.len() as u32 - 1))
+            }
+            Err(e) => Err(RecordError {
+                message: e.to_string(),
+                line: Some(e.line() as u32),
+                column: Some(e.column() as u32),
+            }),
+        }
+    }
+}
