@@ -23,11 +23,15 @@ eventSource prefix, the part before `.amazonaws.com`):
    alphabetically first, botocore name (connectcampaigns over connectcampaignsv2).
    PREFERRED below names the few prefixes where that rule picks a retired model.
 3. A `signingName` that differs from the service's endpointPrefix is added as a key
-   only when no service uses it as an endpointPrefix (an endpointPrefix always wins),
-   and only when it is unambiguous: either one service carrying it has that botocore
+   only when no service uses it as an endpointPrefix (an endpointPrefix always wins)
+   and no service that does not carry it has it as its botocore name (`cloudwatch`
+   is CloudWatch Omni's signingName but the botocore name of Amazon CloudWatch, so it
+   is left out), and only when it is unambiguous: either one service carrying it has that botocore
    name (`sagemaker`), or every service carrying it has the same full name. Otherwise
    it is left out (`timestream`: Query or Write? neither).
-4. A full name with no space is split at its capitals ("AWSBillingConductor" ->
+4. Keys are lowercased (eventSource values are; one signingName,
+   "IoTSecuredTunneling", is not).
+5. A full name with no space is split at its capitals ("AWSBillingConductor" ->
    "AWS Billing Conductor"); every other name is kept verbatim.
 
 The output is deterministic: same botocore, same bytes. The botocore version is
@@ -123,8 +127,8 @@ def load_metadata(data_dir: Path) -> list[dict]:
             {
                 "name": service_dir.name,
                 "full": clean_name(full),
-                "endpoint": prefix,
-                "signing": meta.get("signingName") or prefix,
+                "endpoint": prefix.lower(),
+                "signing": (meta.get("signingName") or prefix).lower(),
             }
         )
     return services
@@ -173,6 +177,8 @@ def build_table(services: list[dict]) -> list[tuple[str, str]]:
     for key, candidates in by_signing.items():
         if key in by_endpoint:
             continue
+        if any(s["name"] == key and s not in candidates for s in services):
+            continue
         name = pick(key, candidates, allow_majority=False)
         if name is not None:
             table[key] = name
@@ -206,7 +212,13 @@ def render(table: list[tuple[str, str]], version: str, service_count: int) -> st
         "pub(crate) static SERVICES: &[(&str, &str)] = &[",
     ]
     for key, name in table:
-        lines.append(f"    ({rust_string(key)}, {rust_string(name)}),")
+        args = f"{rust_string(key)}, {rust_string(name)}"
+        # Laid out as rustfmt would (a tuple's items go one per line past its
+        # fn_call_width of 60), so `cargo fmt` leaves the generated file alone.
+        if len(args) <= 60:
+            lines.append(f"    ({args}),")
+        else:
+            lines += ["    (", f"        {rust_string(key)},", f"        {rust_string(name)},", "    ),"]
     lines.append("];")
     return "\n".join(lines) + "\n"
 
