@@ -1,11 +1,18 @@
 //! The engine's one entry point for the UI: load files, ask questions, get rows.
 //!
-//! TEMPORARY SKELETON (bodies `unimplemented!`): the signatures are the contract
-//! between the engine and the UI; the store/query work fills them in.
+//! [`Engine`] owns the [`Store`] and the report of every loaded file. Everything the
+//! UI shows comes from here as plain data: index lists from [`Engine::query`], then
+//! facets, groups, rows, parameter columns and exports of those indices. Indices are
+//! stable while the engine lives (removing a file tombstones its events).
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
 use crate::report::FileReport;
+use crate::store::dict::FxHashMap;
+use crate::store::time::format_iso_ms;
+use crate::store::{Col, Store};
 
 /// A column the UI can facet, group or sort on. `name()` is the CloudTrail JSON path
 /// (or derived name) used in queries and in the `group-by` select's option values.
@@ -141,6 +148,616 @@ pub struct ParamColumn {
     pub count: u32,
 }
 
+impl Field {
+    /// Every field, in the order the UI offers them.
+    pub const ALL: &'static [Field] = &[
+        Field::EventTime,
+        Field::EventSource,
+        Field::Service,
+        Field::EventName,
+        Field::Principal,
+        Field::AwsRegion,
+        Field::ErrorCode,
+        Field::RecipientAccountId,
+        Field::SourceIpAddress,
+        Field::UserAgent,
+        Field::IdentityType,
+        Field::IdentityArn,
+        Field::AccessKeyId,
+        Field::ReadOnly,
+        Field::Outcome,
+        Field::EventType,
+        Field::EventCategory,
+    ];
+
+    /// The name used in queries, URLs and the `group-by` option values.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::EventTime => "eventTime",
+            Field::EventSource => "eventSource",
+            Field::Service => "service",
+            Field::EventName => "eventName",
+            Field::Principal => "principal",
+            Field::AwsRegion => "awsRegion",
+            Field::ErrorCode => "errorCode",
+            Field::RecipientAccountId => "recipientAccountId",
+            Field::SourceIpAddress => "sourceIPAddress",
+            Field::UserAgent => "userAgent",
+            Field::IdentityType => "userIdentity.type",
+            Field::IdentityArn => "userIdentity.arn",
+            Field::AccessKeyId => "userIdentity.accessKeyId",
+            Field::ReadOnly => "readOnly",
+            Field::Outcome => "outcome",
+            Field::EventType => "eventType",
+            Field::EventCategory => "eventCategory",
+        }
+    }
+
+    /// The field whose [`Field::name`] is `s`.
+    pub fn from_name(s: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.name() == s)
+    }
+
+    /// A short label for column headers and facet titles.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::EventTime => "Time",
+            Field::EventSource => "Event source",
+            Field::Service => "Service",
+            Field::EventName => "Event name",
+            Field::Principal => "Principal",
+            Field::AwsRegion => "Region",
+            Field::ErrorCode => "Error code",
+            Field::RecipientAccountId => "Account",
+            Field::SourceIpAddress => "Source IP",
+            Field::UserAgent => "User agent",
+            Field::IdentityType => "Identity type",
+            Field::IdentityArn => "Identity ARN",
+            Field::AccessKeyId => "Access key",
+            Field::ReadOnly => "Read-only",
+            Field::Outcome => "Outcome",
+            Field::EventType => "Event type",
+            Field::EventCategory => "Event category",
+        }
+    }
+
+    /// The interned column holding this field, if it is one.
+    fn col(self) -> Option<Col> {
+        Some(match self {
+            Field::EventSource => Col::EventSource,
+            Field::EventName => Col::EventName,
+            Field::Principal => Col::Principal,
+            Field::AwsRegion => Col::AwsRegion,
+            Field::ErrorCode => Col::ErrorCode,
+            Field::RecipientAccountId => Col::RecipientAccountId,
+            Field::SourceIpAddress => Col::SourceIp,
+            Field::UserAgent => Col::UserAgent,
+            Field::IdentityType => Col::IdentityType,
+            Field::IdentityArn => Col::IdentityArn,
+            Field::AccessKeyId => Col::IdentityAccessKeyId,
+            Field::EventType => Col::EventType,
+            Field::EventCategory => Col::EventCategory,
+            Field::EventTime | Field::Service | Field::ReadOnly | Field::Outcome => return None,
+        })
+    }
+}
+
+/// Maps each event to a small integer key for one field, and keys back to text.
+/// Key 0 always means "no value" and reads as "".
+struct Keyer<'a> {
+    store: &'a Store,
+    field: Field,
+    /// Distinct times seen (for `EventTime`), key = position + 1.
+    times: Vec<i64>,
+    time_keys: FxHashMap<i64, u32>,
+}
+
+impl<'a> Keyer<'a> {
+    fn new(store: &'a Store, field: Field, ids: &[u32]) -> Self {
+        let mut k = Keyer {
+            store,
+            field,
+            times: Vec::new(),
+            time_keys: FxHashMap::default(),
+        };
+        if field == Field::EventTime {
+            for &i in ids {
+                if let Some(t) = store.time(i) {
+                    let next = k.times.len() as u32 + 1;
+                    k.time_keys.entry(t).or_insert_with(|| {
+                        k.times.push(t);
+                        next
+                    });
+                }
+            }
+        }
+        k
+    }
+
+    /// Number of possible keys (0 included).
+    fn len(&self) -> usize {
+        match self.field {
+            Field::EventTime => self.times.len() + 1,
+            Field::Service => self.store.services().len(),
+            Field::ReadOnly | Field::Outcome => 3,
+            f => f.col().map_or(1, |c| self.store.dict(c).len()),
+        }
+    }
+
+    #[inline]
+    fn key(&self, i: u32) -> u32 {
+        match self.field {
+            Field::EventTime => self
+                .store
+                .time(i)
+                .and_then(|t| self.time_keys.get(&t).copied())
+                .unwrap_or(0),
+            Field::Service => self.store.service_id(i),
+            Field::ReadOnly => match self.store.read_only(i) {
+                None => 0,
+                Some(false) => 1,
+                Some(true) => 2,
+            },
+            Field::Outcome => {
+                if self.store.failed(i) {
+                    2
+                } else {
+                    1
+                }
+            }
+            f => f.col().map_or(0, |c| self.store.col(c)[i as usize]),
+        }
+    }
+
+    fn label(&self, k: u32) -> Cow<'a, str> {
+        match self.field {
+            Field::EventTime => match k.checked_sub(1).and_then(|x| self.times.get(x as usize)) {
+                Some(&t) => Cow::Owned(format_iso_ms(t)),
+                None => Cow::Borrowed(""),
+            },
+            Field::Service => Cow::Borrowed(self.store.services().value(k)),
+            Field::ReadOnly => Cow::Borrowed(["", "false", "true"][k.min(2) as usize]),
+            Field::Outcome => Cow::Borrowed(["", "success", "failed"][k.min(2) as usize]),
+            f => match f.col() {
+                Some(c) => Cow::Borrowed(self.store.dict(c).value(k)),
+                None => Cow::Borrowed(""),
+            },
+        }
+    }
+
+    /// Sort rank of a key: keys ordered by their text (absent first).
+    fn ranks(&self) -> Vec<u32> {
+        match self.field {
+            Field::Service => self.store.services().ranks(),
+            Field::ReadOnly | Field::Outcome => vec![0, 1, 2],
+            f => match f.col() {
+                Some(c) => self.store.dict(c).ranks(),
+                None => (0..self.len() as u32).collect(),
+            },
+        }
+    }
+
+    /// Count keys over `ids`.
+    fn counts(&self, ids: &[u32]) -> Vec<u32> {
+        let mut c = vec![0u32; self.len()];
+        for &i in ids {
+            c[self.key(i) as usize] += 1;
+        }
+        c
+    }
+}
+
 /// The engine: every loaded file and the store of their events.
 #[derive(Debug, Default)]
-pub struct Engine {}
+pub struct Engine {
+    store: Store,
+    files: Vec<FileReport>,
+    next_file: u32,
+}
+
+impl Engine {
+    /// An engine with nothing loaded.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Read one file (any supported format, gzip or not) and store its events.
+    /// Returns the file's report; the file's id is `report.id`.
+    pub fn load(&mut self, name: &str, bytes: &[u8]) -> &FileReport {
+        let id = self.next_file;
+        self.next_file += 1;
+        self.store.set_file_name(id, name);
+        let mut report = ingest_shim::ingest(id, name, bytes, &mut self.store);
+        report.id = id;
+        let at = self.files.len();
+        self.files.push(report);
+        &self.files[at]
+    }
+
+    /// Every loaded file's report, in load order.
+    pub fn files(&self) -> &[FileReport] {
+        &self.files
+    }
+
+    /// Remove a file: its events go, except those also present in another loaded
+    /// file. Returns false when no loaded file has this id.
+    pub fn remove_file(&mut self, file_id: u32) -> bool {
+        let Some(pos) = self.files.iter().position(|f| f.id == file_id) else {
+            return false;
+        };
+        self.files.remove(pos);
+        self.store.remove_file(file_id);
+        true
+    }
+
+    /// Number of distinct live events.
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Whether no event is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.store.is_empty()
+    }
+
+    /// The store (for benchmarks and tools that need its columns).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Events matching `q` (see [`crate::query`]), ascending index order. An empty
+    /// query matches every live event.
+    pub fn query(&self, q: &str) -> Result<Vec<u32>, QueryError> {
+        crate::query::run(&self.store, q)
+    }
+
+    /// Sort `ids` by a field, stable: ties keep ascending index order (also when
+    /// `descending`). Text fields sort by their text, absent values first
+    /// (ascending); times numerically, unknown times first (ascending).
+    pub fn sort(&self, ids: &mut [u32], by: Field, descending: bool) {
+        if by == Field::EventTime {
+            let t = self.store.times();
+            if descending {
+                ids.sort_by(|&a, &b| t[b as usize].cmp(&t[a as usize]).then(a.cmp(&b)));
+            } else {
+                ids.sort_by(|&a, &b| t[a as usize].cmp(&t[b as usize]).then(a.cmp(&b)));
+            }
+            return;
+        }
+        let k = Keyer::new(&self.store, by, &[]);
+        let rank = k.ranks();
+        let r = |i: u32| rank.get(k.key(i) as usize).copied().unwrap_or(0);
+        if descending {
+            ids.sort_by(|&a, &b| r(b).cmp(&r(a)).then(a.cmp(&b)));
+        } else {
+            ids.sort_by(|&a, &b| r(a).cmp(&r(b)).then(a.cmp(&b)));
+        }
+    }
+
+    /// The `top` most frequent values of `field` among `ids` (events without the
+    /// field are not counted), most frequent first, ties by value.
+    pub fn facet(&self, ids: &[u32], field: Field, top: usize) -> Facet {
+        let k = Keyer::new(&self.store, field, ids);
+        let counts = k.counts(ids);
+        let mut values: Vec<(String, u32)> = Vec::new();
+        let mut merged: FxHashMap<String, u32> = FxHashMap::default();
+        for (key, &n) in counts.iter().enumerate().skip(1) {
+            if n > 0 {
+                *merged.entry(k.label(key as u32).into_owned()).or_default() += n;
+            }
+        }
+        let distinct = merged.len() as u32;
+        values.extend(merged);
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        values.truncate(top);
+        Facet { values, distinct }
+    }
+
+    /// Group `ids` by `keys` (one level per key): most events first, then by key.
+    /// Events without a value form the group "".
+    pub fn group(&self, ids: &[u32], keys: &[Field]) -> Vec<Group> {
+        let Some((&first, rest)) = keys.split_first() else {
+            return Vec::new();
+        };
+        let k = Keyer::new(&self.store, first, ids);
+        let mut members: FxHashMap<Cow<'_, str>, Vec<u32>> = FxHashMap::default();
+        let mut by_key: Vec<Option<Cow<'_, str>>> = vec![None; k.len()];
+        for &i in ids {
+            let key = k.key(i) as usize;
+            let label = by_key[key]
+                .get_or_insert_with(|| k.label(key as u32))
+                .clone();
+            members.entry(label).or_default().push(i);
+        }
+        let mut groups: Vec<Group> = members
+            .into_iter()
+            .map(|(key, m)| Group {
+                key: key.into_owned(),
+                count: m.len() as u32,
+                children: self.group(&m, rest),
+            })
+            .collect();
+        groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        groups
+    }
+
+    /// The events of `ids` in the group named by `path` (one key value per level,
+    /// as in [`Group::key`]; a shorter path names a higher-level group).
+    pub fn group_members(&self, ids: &[u32], keys: &[Field], path: &[String]) -> Vec<u32> {
+        let levels: Vec<(Keyer<'_>, &String)> = keys
+            .iter()
+            .zip(path)
+            .map(|(&f, v)| (Keyer::new(&self.store, f, ids), v))
+            .collect();
+        // Per level, which keys carry the wanted text.
+        let wanted: Vec<Vec<bool>> = levels
+            .iter()
+            .map(|(k, v)| {
+                (0..k.len() as u32)
+                    .map(|key| k.label(key) == v.as_str())
+                    .collect()
+            })
+            .collect();
+        ids.iter()
+            .copied()
+            .filter(|&i| {
+                levels
+                    .iter()
+                    .zip(&wanted)
+                    .all(|((k, _), w)| w.get(k.key(i) as usize).copied().unwrap_or(false))
+            })
+            .collect()
+    }
+
+    /// The text of one field of one event ("" when absent).
+    pub fn field_value(&self, index: u32, field: Field) -> String {
+        if index as usize >= self.store.slots() {
+            return String::new();
+        }
+        let k = Keyer::new(&self.store, field, &[index]);
+        k.label(k.key(index)).into_owned()
+    }
+
+    /// The columns of one event, as text.
+    pub fn row(&self, index: u32) -> Row {
+        let s = &self.store;
+        if index as usize >= s.slots() {
+            return Row {
+                index,
+                ..Row::default()
+            };
+        }
+        let v = |c: Col| s.value(c, index).to_owned();
+        let account = match s.value(Col::RecipientAccountId, index) {
+            "" => v(Col::IdentityAccountId),
+            a => a.to_owned(),
+        };
+        Row {
+            index,
+            event_id: s.event_id(index).to_owned(),
+            time_ms: s.time(index),
+            event_source: v(Col::EventSource),
+            service: s.service(index).to_owned(),
+            event_name: v(Col::EventName),
+            principal: v(Col::Principal),
+            identity_type: v(Col::IdentityType),
+            account,
+            region: v(Col::AwsRegion),
+            source_ip: v(Col::SourceIp),
+            user_agent: v(Col::UserAgent),
+            error_code: v(Col::ErrorCode),
+            failed: s.failed(index),
+            read_only: s.read_only(index),
+        }
+    }
+
+    /// The event's original JSON text ("" for an unknown index).
+    pub fn raw_json(&self, index: u32) -> &str {
+        self.store.text(index)
+    }
+
+    /// Numbers for the summary bar over `ids`. Accounts are `recipientAccountId`
+    /// (or `userIdentity.accountId` when absent).
+    pub fn summary(&self, ids: &[u32]) -> Summary {
+        let s = &self.store;
+        let distinct = |len: usize, key: &dyn Fn(u32) -> u32| -> u32 {
+            let mut seen = vec![false; len];
+            let mut n = 0;
+            for &i in ids {
+                let k = key(i) as usize;
+                if k != 0 && !seen[k] {
+                    seen[k] = true;
+                    n += 1;
+                }
+            }
+            n
+        };
+        // Accounts come from two dictionaries: count distinct texts.
+        let mut accounts: FxHashMap<&str, ()> = FxHashMap::default();
+        let mut first = None::<i64>;
+        let mut last = None::<i64>;
+        let mut failed = 0;
+        for &i in ids {
+            let a = match s.value(Col::RecipientAccountId, i) {
+                "" => s.value(Col::IdentityAccountId, i),
+                a => a,
+            };
+            if !a.is_empty() {
+                accounts.insert(a, ());
+            }
+            if let Some(t) = s.time(i) {
+                first = Some(first.map_or(t, |f| f.min(t)));
+                last = Some(last.map_or(t, |l| l.max(t)));
+            }
+            failed += u32::from(s.failed(i));
+        }
+        Summary {
+            events: ids.len() as u32,
+            first_ms: first,
+            last_ms: last,
+            accounts: accounts.len() as u32,
+            regions: distinct(s.dict(Col::AwsRegion).len(), &|i| {
+                s.col(Col::AwsRegion)[i as usize]
+            }),
+            services: distinct(s.services().len(), &|i| s.service_id(i)),
+            principals: distinct(s.dict(Col::Principal).len(), &|i| {
+                s.col(Col::Principal)[i as usize]
+            }),
+            failed,
+        }
+    }
+
+    /// The `requestParameters.*` and `responseElements.*` leaf paths present in
+    /// `ids`, flattened with dots (arrays as one path ending `[]`), most frequent
+    /// first, then by path; at most `max`.
+    pub fn param_columns(&self, ids: &[u32], max: usize) -> Vec<ParamColumn> {
+        crate::export::param_columns(&self.store, ids, max)
+    }
+
+    /// Display text of a parameter (or any JSON path) of one event: strings as
+    /// they are (JSON held in a string decoded compactly), numbers and booleans as
+    /// written, objects compact, arrays of a few short scalars joined with ", ",
+    /// longer arrays as "[N items]". `None` when the event lacks the path.
+    pub fn param_value(&self, index: u32, path: &str) -> Option<String> {
+        if index as usize >= self.store.slots() {
+            return None;
+        }
+        crate::export::param_value(self.store.text(index), path)
+    }
+
+    /// `{"Records":[...]}` with each event's original text; loads back identically.
+    pub fn export_json(&self, ids: &[u32]) -> String {
+        crate::export::json(&self.store, ids)
+    }
+
+    /// One event per line (original text with insignificant whitespace removed).
+    pub fn export_jsonl(&self, ids: &[u32]) -> String {
+        crate::export::jsonl(&self.store, ids)
+    }
+
+    /// CSV (RFC 4180) of `columns`, each a [`Field::name`], `eventID`, or any JSON
+    /// path (as [`Engine::param_value`] shows it). Cells that a spreadsheet would
+    /// run as a formula are prefixed with `'`.
+    pub fn export_csv(&self, ids: &[u32], columns: &[String]) -> String {
+        let cols: Vec<CsvCol<'_>> = columns
+            .iter()
+            .map(|c| match Field::from_name(c) {
+                Some(f) => CsvCol::Field(Keyer::new(&self.store, f, ids)),
+                None if c == "eventID" => CsvCol::EventId,
+                None => CsvCol::Path(c),
+            })
+            .collect();
+        let mut out = String::new();
+        crate::export::csv_line(&mut out, columns.iter().map(|c| Cow::Borrowed(c.as_str())));
+        for &i in ids {
+            crate::export::csv_line(
+                &mut out,
+                cols.iter().map(|c| match c {
+                    CsvCol::Field(k) => k.label(k.key(i)),
+                    CsvCol::EventId => Cow::Borrowed(self.store.event_id(i)),
+                    CsvCol::Path(p) => Cow::Owned(
+                        crate::export::param_value(self.store.text(i), p).unwrap_or_default(),
+                    ),
+                }),
+            );
+        }
+        out
+    }
+}
+
+enum CsvCol<'a> {
+    Field(Keyer<'a>),
+    EventId,
+    Path(&'a str),
+}
+
+/// TEMPORARY stand-in for `crate::ingest::ingest` until the readers land: reads
+/// `{"Records":[...]}`, a JSON array, one event, or JSON lines (plain or gzip).
+/// Remove once `crate::ingest` exists.
+mod ingest_shim {
+    use std::io::Read;
+
+    use serde_json::value::RawValue;
+
+    use crate::report::{FileReport, FileStatus, Format, Location, Warning, WarningKind};
+    use crate::sink::{AddOutcome, RecordSink};
+
+    pub fn ingest(file: u32, name: &str, bytes: &[u8], sink: &mut dyn RecordSink) -> FileReport {
+        let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+        let mut decoded = Vec::new();
+        let data: &[u8] = if gzip {
+            let _ = flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut decoded);
+            &decoded
+        } else {
+            bytes
+        };
+        let text = String::from_utf8_lossy(data);
+        let mut report = FileReport {
+            id: file,
+            name: name.to_owned(),
+            format: Format::Unknown,
+            status: FileStatus::Ok,
+            gzip,
+            bytes: bytes.len() as u64,
+            decoded_bytes: data.len() as u64,
+            events: 0,
+            duplicates: 0,
+            conflicts: 0,
+            message: String::new(),
+            warnings: Vec::new(),
+            digest: None,
+        };
+        #[derive(serde::Deserialize)]
+        struct Records<'a> {
+            #[serde(borrow, rename = "Records")]
+            records: Vec<&'a RawValue>,
+        }
+        let records: Vec<String> = if let Ok(r) = serde_json::from_str::<Records>(&text) {
+            report.format = Format::Records;
+            r.records.iter().map(|r| r.get().to_owned()).collect()
+        } else if let Ok(r) = serde_json::from_str::<Vec<&RawValue>>(&text) {
+            report.format = Format::Array;
+            r.iter().map(|r| r.get().to_owned()).collect()
+        } else if serde_json::from_str::<&RawValue>(&text).is_ok() {
+            report.format = Format::Event;
+            vec![text.trim().to_owned()]
+        } else {
+            report.format = Format::Ndjson;
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        for (n, r) in records.iter().enumerate() {
+            match sink.add_record(file, r) {
+                Ok(o) => {
+                    report.events += 1;
+                    match o {
+                        AddOutcome::Duplicate(_) => report.duplicates += 1,
+                        AddOutcome::Conflict(_) => report.conflicts += 1,
+                        AddOutcome::Added(_) => {}
+                    }
+                }
+                Err(e) => report.warnings.push(Warning {
+                    kind: WarningKind::BadRecord,
+                    location: Location {
+                        record: Some(n),
+                        line: e.line,
+                        column: e.column,
+                        byte: None,
+                    },
+                    message: e.message,
+                }),
+            }
+        }
+        if !report.warnings.is_empty() {
+            report.status = if report.events > 0 {
+                FileStatus::Partial
+            } else {
+                FileStatus::Failed
+            };
+        }
+        report.message = format!("{} events", report.events);
+        report
+    }
+}

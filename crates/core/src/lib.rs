@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod export;
 pub mod ingest;
 pub mod query;
 pub mod report;

@@ -1,1 +1,721 @@
-//! (being written)
+//! The event store: every record parsed once into compact columns, its JSON text
+//! kept for the detail view, free-text search and exports.
+//!
+//! Layout (one entry per event index, indices never change while loaded):
+//! - the record's text, in large shared text chunks (no allocation per event);
+//! - interned `u32` columns ([`Col`]) for the fields people filter and group on;
+//! - event time as `i64` milliseconds ([`NO_TIME`] when unknown);
+//! - derived values: principal (interned), service (per eventSource), read-only,
+//!   failed;
+//! - the file it came from, plus the other files it also appeared in.
+//!
+//! Deduplication: a record with the `eventID` of a stored event and the same content
+//! (byte-identical, or identical once whitespace and key order are ignored) is a
+//! duplicate and not stored again; the store remembers that its file holds it too, so
+//! removing one of the files keeps the event. The same `eventID` with different
+//! content is a conflict: stored as a second event and flagged.
+//!
+//! Events of a removed file are tombstoned (not live), not erased, so indices stay
+//! stable; queries only ever return live events.
+
+pub mod dict;
+pub mod parse;
+pub mod time;
+
+use std::borrow::Cow;
+
+use serde_json::value::RawValue;
+
+use crate::sink::{AddOutcome, RecordError, RecordSink};
+use dict::{fx_hash, Dict, FxHashMap};
+use parse::{flag, pick, pick_lenient, text, time_ms, Identity, Top, TOP_KEYS};
+
+/// "No time" in the time column.
+pub const NO_TIME: i64 = i64::MIN;
+
+/// The interned columns. `path()` is the CloudTrail JSON path each one holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Col {
+    EventSource,
+    EventName,
+    AwsRegion,
+    SourceIp,
+    UserAgent,
+    ErrorCode,
+    EventType,
+    EventCategory,
+    RecipientAccountId,
+    IdentityType,
+    IdentityArn,
+    IdentityAccountId,
+    IdentityPrincipalId,
+    IdentityAccessKeyId,
+    IdentityUserName,
+    IssuerArn,
+    IssuerUserName,
+    ReadOnlyRaw,
+    ManagementEvent,
+    /// Derived principal.
+    Principal,
+}
+
+/// Number of interned columns.
+pub const NCOLS: usize = 20;
+
+impl Col {
+    /// Every column, in index order.
+    pub const ALL: [Col; NCOLS] = [
+        Col::EventSource,
+        Col::EventName,
+        Col::AwsRegion,
+        Col::SourceIp,
+        Col::UserAgent,
+        Col::ErrorCode,
+        Col::EventType,
+        Col::EventCategory,
+        Col::RecipientAccountId,
+        Col::IdentityType,
+        Col::IdentityArn,
+        Col::IdentityAccountId,
+        Col::IdentityPrincipalId,
+        Col::IdentityAccessKeyId,
+        Col::IdentityUserName,
+        Col::IssuerArn,
+        Col::IssuerUserName,
+        Col::ReadOnlyRaw,
+        Col::ManagementEvent,
+        Col::Principal,
+    ];
+
+    /// The JSON path (or derived name) the column holds.
+    pub fn path(self) -> &'static str {
+        match self {
+            Col::EventSource => "eventSource",
+            Col::EventName => "eventName",
+            Col::AwsRegion => "awsRegion",
+            Col::SourceIp => "sourceIPAddress",
+            Col::UserAgent => "userAgent",
+            Col::ErrorCode => "errorCode",
+            Col::EventType => "eventType",
+            Col::EventCategory => "eventCategory",
+            Col::RecipientAccountId => "recipientAccountId",
+            Col::IdentityType => "userIdentity.type",
+            Col::IdentityArn => "userIdentity.arn",
+            Col::IdentityAccountId => "userIdentity.accountId",
+            Col::IdentityPrincipalId => "userIdentity.principalId",
+            Col::IdentityAccessKeyId => "userIdentity.accessKeyId",
+            Col::IdentityUserName => "userIdentity.userName",
+            Col::IssuerArn => "userIdentity.sessionContext.sessionIssuer.arn",
+            Col::IssuerUserName => "userIdentity.sessionContext.sessionIssuer.userName",
+            Col::ReadOnlyRaw => "readOnly",
+            Col::ManagementEvent => "managementEvent",
+            Col::Principal => "principal",
+        }
+    }
+
+    /// The column holding `path` exactly as it appears in the record (the derived
+    /// `principal` and the raw `readOnly` are not returned: queries on those names
+    /// mean the derived values).
+    pub fn from_path(path: &str) -> Option<Col> {
+        Col::ALL
+            .iter()
+            .copied()
+            .find(|c| c.path() == path && !matches!(c, Col::Principal | Col::ReadOnlyRaw))
+    }
+}
+
+const FLAG_LIVE: u8 = 1;
+const FLAG_FAILED: u8 = 2;
+const FLAG_RO_KNOWN: u8 = 4;
+const FLAG_RO: u8 = 8;
+const FLAG_CONFLICT: u8 = 16;
+
+/// Where an event's text lives.
+#[derive(Debug, Clone, Copy)]
+struct Loc {
+    chunk: u32,
+    start: u32,
+    len: u32,
+}
+
+/// Text chunks grow to this size before a new one starts; bounds the slack of the
+/// text storage to one chunk instead of doubling a single buffer.
+const CHUNK: usize = 8 << 20;
+
+/// The columnar store of every loaded event. See the module docs.
+#[derive(Debug, Default)]
+pub struct Store {
+    chunks: Vec<String>,
+    loc: Vec<Loc>,
+    cols: [Vec<u32>; NCOLS],
+    dicts: [Dict; NCOLS],
+    time: Vec<i64>,
+    flags: Vec<u8>,
+    file: Vec<u32>,
+    /// Other files an event also appeared in (exact duplicates across files).
+    extra_files: FxHashMap<u32, Vec<u32>>,
+    /// eventIDs, concatenated; `id_end[i]` ends event i's.
+    ids: String,
+    id_end: Vec<usize>,
+    /// hash(eventID) -> first event with it; further ones chain through `same_id`.
+    by_id: FxHashMap<u64, u32>,
+    same_id: FxHashMap<u32, u32>,
+    /// Service full names, and for each eventSource id its service id.
+    services: Dict,
+    service_of_source: Vec<u32>,
+    /// File names by file id (`None` once removed).
+    file_names: Vec<Option<String>>,
+    live: usize,
+    newest: Option<i64>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of event slots (live or removed). Event indices are `0..slots()`.
+    pub fn slots(&self) -> usize {
+        self.loc.len()
+    }
+
+    /// Number of live events.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether no event is live.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Whether event `i` is live (not removed with its file).
+    #[inline]
+    pub fn is_live(&self, i: u32) -> bool {
+        self.flags
+            .get(i as usize)
+            .is_some_and(|f| f & FLAG_LIVE != 0)
+    }
+
+    /// Every live event index, ascending.
+    pub fn live_ids(&self) -> Vec<u32> {
+        (0..self.slots() as u32)
+            .filter(|&i| self.is_live(i))
+            .collect()
+    }
+
+    /// Record the name of a file id (for the `file:` query term).
+    pub fn set_file_name(&mut self, file: u32, name: &str) {
+        let i = file as usize;
+        if self.file_names.len() <= i {
+            self.file_names.resize(i + 1, None);
+        }
+        self.file_names[i] = Some(name.to_owned());
+    }
+
+    /// The name of a file id, if loaded.
+    pub fn file_name(&self, file: u32) -> Option<&str> {
+        self.file_names.get(file as usize)?.as_deref()
+    }
+
+    /// The record's JSON text.
+    pub fn text(&self, i: u32) -> &str {
+        match self.loc.get(i as usize) {
+            Some(l) => self
+                .chunks
+                .get(l.chunk as usize)
+                .and_then(|c| c.get(l.start as usize..(l.start + l.len) as usize))
+                .unwrap_or(""),
+            None => "",
+        }
+    }
+
+    /// The text chunks and, for scanning them in one pass, each event's (chunk, start,
+    /// len). Used by free-text search.
+    pub(crate) fn chunks(&self) -> &[String] {
+        &self.chunks
+    }
+
+    /// (chunk, start, end) of event `i`'s text.
+    #[inline]
+    pub(crate) fn span(&self, i: u32) -> (usize, usize, usize) {
+        let l = self.loc[i as usize];
+        (
+            l.chunk as usize,
+            l.start as usize,
+            (l.start + l.len) as usize,
+        )
+    }
+
+    /// The `eventID` ("" when the record has none).
+    pub fn event_id(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.id_end.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.id_end.get(i).copied().unwrap_or(start);
+        self.ids.get(start..end).unwrap_or("")
+    }
+
+    /// The interned id column `c`.
+    pub fn col(&self, c: Col) -> &[u32] {
+        &self.cols[c as usize]
+    }
+
+    /// The dictionary of column `c`.
+    pub fn dict(&self, c: Col) -> &Dict {
+        &self.dicts[c as usize]
+    }
+
+    /// Value of column `c` for event `i` ("" when absent).
+    pub fn value(&self, c: Col, i: u32) -> &str {
+        self.dicts[c as usize].value(self.cols[c as usize][i as usize])
+    }
+
+    /// The service names dictionary.
+    pub fn services(&self) -> &Dict {
+        &self.services
+    }
+
+    /// The service id of event `i` (0 when it has no eventSource).
+    #[inline]
+    pub fn service_id(&self, i: u32) -> u32 {
+        let s = self.cols[Col::EventSource as usize][i as usize];
+        self.service_of_source.get(s as usize).copied().unwrap_or(0)
+    }
+
+    /// The service full name of event `i`.
+    pub fn service(&self, i: u32) -> &str {
+        self.services.value(self.service_id(i))
+    }
+
+    /// Event time in ms, if known.
+    #[inline]
+    pub fn time(&self, i: u32) -> Option<i64> {
+        self.time.get(i as usize).copied().filter(|&t| t != NO_TIME)
+    }
+
+    /// The time column ([`NO_TIME`] when unknown).
+    pub fn times(&self) -> &[i64] {
+        &self.time
+    }
+
+    /// The newest event time ever loaded (base for relative `after:-2h`).
+    pub fn newest_time(&self) -> Option<i64> {
+        self.newest
+    }
+
+    /// Whether event `i` failed (errorCode, or a failed ConsoleLogin).
+    #[inline]
+    pub fn failed(&self, i: u32) -> bool {
+        self.flags[i as usize] & FLAG_FAILED != 0
+    }
+
+    /// Derived read-only: the `readOnly` field, else the operation's verb; `None`
+    /// when neither is known.
+    #[inline]
+    pub fn read_only(&self, i: u32) -> Option<bool> {
+        let f = self.flags[i as usize];
+        (f & FLAG_RO_KNOWN != 0).then_some(f & FLAG_RO != 0)
+    }
+
+    /// Whether event `i` shares its eventID with different content.
+    pub fn conflict(&self, i: u32) -> bool {
+        self.flags[i as usize] & FLAG_CONFLICT != 0
+    }
+
+    /// The file event `i` was first loaded from.
+    pub fn file_of(&self, i: u32) -> u32 {
+        self.file[i as usize]
+    }
+
+    /// Every loaded file that holds event `i`, ascending.
+    pub fn files_of(&self, i: u32) -> Vec<u32> {
+        let mut v = vec![self.file[i as usize]];
+        if let Some(x) = self.extra_files.get(&i) {
+            v.extend_from_slice(x);
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Estimated heap bytes held by the store (capacities, not just lengths).
+    pub fn heap_bytes(&self) -> usize {
+        let chunks: usize = self.chunks.iter().map(|c| c.capacity()).sum();
+        let cols: usize = self.cols.iter().map(|c| c.capacity() * 4).sum();
+        let dicts: usize = self.dicts.iter().map(|d| d.heap_bytes()).sum();
+        let extra: usize = self
+            .extra_files
+            .values()
+            .map(|v| v.capacity() * 4 + 32)
+            .sum::<usize>()
+            + self.extra_files.capacity() * 33;
+        chunks
+            + self.chunks.capacity() * std::mem::size_of::<String>()
+            + self.loc.capacity() * std::mem::size_of::<Loc>()
+            + cols
+            + dicts
+            + self.time.capacity() * 8
+            + self.flags.capacity()
+            + self.file.capacity() * 4
+            + extra
+            + self.ids.capacity()
+            + self.id_end.capacity() * std::mem::size_of::<usize>()
+            + self.by_id.capacity() * 13 * 8 / 7
+            + self.same_id.capacity() * 9 * 8 / 7
+            + self.services.heap_bytes()
+            + self.service_of_source.capacity() * 4
+    }
+
+    /// Remove `file` from every event: events only it held stop being live.
+    /// Returns how many events went.
+    pub fn remove_file(&mut self, file: u32) -> usize {
+        if let Some(n) = self.file_names.get_mut(file as usize) {
+            *n = None;
+        }
+        let mut gone = 0;
+        for i in 0..self.slots() {
+            if self.flags[i] & FLAG_LIVE == 0 {
+                continue;
+            }
+            let key = i as u32;
+            if self.file[i] == file {
+                let next = self.extra_files.get_mut(&key).and_then(|v| {
+                    v.retain(|&f| f != file);
+                    v.pop()
+                });
+                match next {
+                    Some(f) => self.file[i] = f,
+                    None => {
+                        self.flags[i] &= !FLAG_LIVE;
+                        self.live -= 1;
+                        gone += 1;
+                    }
+                }
+                if self.extra_files.get(&key).is_some_and(|v| v.is_empty()) {
+                    self.extra_files.remove(&key);
+                }
+            } else if let Some(v) = self.extra_files.get_mut(&key) {
+                v.retain(|&f| f != file);
+                if v.is_empty() {
+                    self.extra_files.remove(&key);
+                }
+            }
+        }
+        gone
+    }
+
+    fn intern(&mut self, c: Col, v: Option<Cow<'_, str>>) {
+        let id = match v {
+            Some(s) => self.dicts[c as usize].intern(&s),
+            None => 0,
+        };
+        self.cols[c as usize].push(id);
+    }
+
+    fn push_text(&mut self, json: &str) -> Loc {
+        let need = json.len();
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= need);
+        if !fits {
+            self.chunks.push(String::with_capacity(CHUNK.max(need)));
+        }
+        let chunk = self.chunks.len() - 1;
+        let c = &mut self.chunks[chunk];
+        let start = c.len();
+        c.push_str(json);
+        Loc {
+            chunk: chunk as u32,
+            start: start as u32,
+            len: need as u32,
+        }
+    }
+
+    /// Events stored with the same eventID text as `id`.
+    fn same_id_events(&self, id: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut cur = self.by_id.get(&fx_hash(id.as_bytes())).copied();
+        while let Some(i) = cur {
+            if self.event_id(i) == id {
+                out.push(i);
+            }
+            cur = self.same_id.get(&i).copied();
+        }
+        out
+    }
+
+    fn link_id(&mut self, id: &str, i: u32) {
+        let h = fx_hash(id.as_bytes());
+        match self.by_id.get(&h).copied() {
+            None => {
+                self.by_id.insert(h, i);
+            }
+            Some(mut j) => {
+                while let Some(&k) = self.same_id.get(&j) {
+                    j = k;
+                }
+                self.same_id.insert(j, i);
+            }
+        }
+    }
+
+    /// Parse and store one record. See [`RecordSink::add_record`].
+    pub fn add(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError> {
+        let json = json.trim();
+        let f = pick(json, &TOP_KEYS).map_err(|e| RecordError {
+            message: plain_error(&e),
+            line: Some(e.line() as u32),
+            column: Some(e.column() as u32),
+        })?;
+        let event_id = text(f[Top::EventId as usize]);
+
+        // Deduplicate on eventID.
+        let mut conflict_with = Vec::new();
+        if let Some(id) = event_id.as_deref().filter(|s| !s.is_empty()) {
+            for j in self.same_id_events(id) {
+                if same_content(self.text(j), json) {
+                    if self.is_live(j) {
+                        if self.file[j as usize] != file {
+                            let v = self.extra_files.entry(j).or_default();
+                            if !v.contains(&file) {
+                                v.push(file);
+                            }
+                        }
+                        return Ok(AddOutcome::Duplicate(j));
+                    }
+                    // It was loaded before with a file since removed: bring it back.
+                    self.file[j as usize] = file;
+                    self.flags[j as usize] |= FLAG_LIVE;
+                    self.live += 1;
+                    return Ok(AddOutcome::Added(j));
+                }
+                if self.is_live(j) {
+                    conflict_with.push(j);
+                }
+            }
+        }
+
+        let i = self.loc.len() as u32;
+        let loc = self.push_text(json);
+        self.loc.push(loc);
+
+        let t = time_ms(f[Top::EventTime as usize]).or_else(|| {
+            f[Top::EventTime as usize]
+                .is_none()
+                .then(|| time_ms(f[Top::Timestamp as usize]))
+                .flatten()
+        });
+        self.time.push(t.unwrap_or(NO_TIME));
+        if let Some(t) = t {
+            self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
+        }
+
+        let source = text(f[Top::EventSource as usize]);
+        let name = text(f[Top::EventName as usize]);
+        let error = text(f[Top::ErrorCode as usize]);
+        let ident = Identity::read(f[Top::UserIdentity as usize]);
+        let principal = ident.principal(source.as_deref());
+
+        let mut flags = FLAG_LIVE;
+        let console_failure = name.as_deref() == Some("ConsoleLogin")
+            && text(pick_lenient(f[Top::ResponseElements as usize], &["ConsoleLogin"])[0])
+                .is_some_and(|v| v == "Failure");
+        if error.as_deref().is_some_and(|e| !e.is_empty()) || console_failure {
+            flags |= FLAG_FAILED;
+        }
+        let ro = flag(f[Top::ReadOnly as usize])
+            .or_else(|| name.as_deref().map(parse::read_only_by_verb));
+        if let Some(ro) = ro {
+            flags |= FLAG_RO_KNOWN | if ro { FLAG_RO } else { 0 };
+        }
+        if !conflict_with.is_empty() {
+            flags |= FLAG_CONFLICT;
+            for &j in &conflict_with {
+                self.flags[j as usize] |= FLAG_CONFLICT;
+            }
+        }
+        self.flags.push(flags);
+        self.file.push(file);
+
+        // Service of a new eventSource.
+        let source_id = match source.as_deref() {
+            Some(s) => self.dicts[Col::EventSource as usize].intern(s),
+            None => 0,
+        };
+        self.cols[Col::EventSource as usize].push(source_id);
+        while self.service_of_source.len() <= source_id as usize {
+            let sid = self.service_of_source.len() as u32;
+            let src = self.dicts[Col::EventSource as usize].value(sid).to_owned();
+            let id = if sid == 0 {
+                0
+            } else {
+                self.services.intern(&service_display_name(&src))
+            };
+            self.service_of_source.push(id);
+        }
+
+        self.intern(Col::EventName, name);
+        self.intern(Col::AwsRegion, text(f[Top::AwsRegion as usize]));
+        self.intern(Col::SourceIp, text(f[Top::SourceIp as usize]));
+        self.intern(Col::UserAgent, text(f[Top::UserAgent as usize]));
+        self.intern(Col::ErrorCode, error);
+        self.intern(Col::EventType, text(f[Top::EventType as usize]));
+        self.intern(Col::EventCategory, text(f[Top::EventCategory as usize]));
+        self.intern(Col::RecipientAccountId, text(f[Top::Recipient as usize]));
+        self.intern(Col::IdentityType, ident.kind);
+        self.intern(Col::IdentityArn, ident.arn);
+        self.intern(Col::IdentityAccountId, ident.account_id);
+        self.intern(Col::IdentityPrincipalId, ident.principal_id);
+        self.intern(Col::IdentityAccessKeyId, ident.access_key_id);
+        self.intern(Col::IdentityUserName, ident.user_name);
+        self.intern(Col::IssuerArn, ident.issuer_arn);
+        self.intern(Col::IssuerUserName, ident.issuer_user_name);
+        self.intern(Col::ReadOnlyRaw, text(f[Top::ReadOnly as usize]));
+        self.intern(Col::ManagementEvent, text(f[Top::ManagementEvent as usize]));
+        let p = (!principal.is_empty()).then_some(principal);
+        self.intern(Col::Principal, p);
+
+        let id = event_id.as_deref().unwrap_or("");
+        self.ids.push_str(id);
+        self.id_end.push(self.ids.len());
+        if !id.is_empty() {
+            self.link_id(id, i);
+        }
+        self.live += 1;
+        Ok(if conflict_with.is_empty() {
+            AddOutcome::Added(i)
+        } else {
+            AddOutcome::Conflict(i)
+        })
+    }
+}
+
+impl RecordSink for Store {
+    fn add_record(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError> {
+        self.add(file, json)
+    }
+}
+
+/// The full service name for an eventSource, or the eventSource itself when no
+/// service model names it.
+fn service_display_name(source: &str) -> String {
+    match crate::services::service_name(source) {
+        Some(n) => n.to_owned(),
+        None => source.to_owned(),
+    }
+}
+
+/// serde_json's message without its " at line L column C" suffix (positions are
+/// reported separately).
+fn plain_error(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
+/// Whether two record texts are the same event: byte-identical, identical without
+/// insignificant whitespace, or equal as JSON values (key order ignored).
+pub fn same_content(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if minify(a) == minify(b) {
+        return true;
+    }
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// `json` without whitespace outside strings.
+pub fn minify(json: &str) -> Cow<'_, str> {
+    let b = json.as_bytes();
+    if !b.iter().any(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t')) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = Vec::with_capacity(b.len());
+    let mut in_str = false;
+    let mut esc = false;
+    for &c in b {
+        if in_str {
+            out.push(c);
+            if esc {
+                esc = false;
+            } else if c == b'\\' {
+                esc = true;
+            } else if c == b'"' {
+                in_str = false;
+            }
+        } else if !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+            if c == b'"' {
+                in_str = true;
+            }
+            out.push(c);
+        }
+    }
+    // Only ASCII whitespace was dropped between tokens, so the bytes stay UTF-8.
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+/// A raw JSON value by dotted path inside a record, used by `param_value` and the
+/// query language for paths that have no column. Arrays on the way are searched
+/// element by element; every value reached is returned.
+pub fn lookup_path<'a>(json: &'a str, path: &str) -> Vec<&'a RawValue> {
+    let mut cur: Vec<&'a RawValue> = match serde_json::from_str::<&RawValue>(json) {
+        Ok(r) => vec![r],
+        Err(_) => return Vec::new(),
+    };
+    for seg in path.split('.') {
+        let (seg, want_array) = match seg.strip_suffix("[]") {
+            Some(s) => (s, true),
+            None => (seg, false),
+        };
+        let mut next = Vec::new();
+        for v in cur {
+            collect_key(v, seg, &mut next);
+        }
+        if want_array {
+            // `x[]` names the array itself, as `param_columns` reports it.
+            next.retain(|v| v.get().trim_start().starts_with('['));
+        }
+        cur = next;
+        if cur.is_empty() {
+            break;
+        }
+    }
+    cur
+}
+
+fn collect_key<'a>(v: &'a RawValue, key: &str, out: &mut Vec<&'a RawValue>) {
+    let s = v.get().trim_start();
+    if s.starts_with('{') {
+        if let Ok([Some(x)]) = pick(v.get(), &[key]) {
+            out.push(x);
+        }
+    } else if s.starts_with('[') {
+        if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(v.get()) {
+            for it in items {
+                collect_key(it, key, out);
+            }
+        }
+    }
+}
+
+/// Raw-value text helpers re-exported for other modules.
+pub use parse::text as raw_text;

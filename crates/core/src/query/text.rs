@@ -1,0 +1,100 @@
+//! Case-insensitive substring search over record texts without allocating per
+//! event: the needle is lower-cased once; the scan jumps with `memchr2` between
+//! occurrences of the needle's rarest byte (either case) and checks around each.
+//! Needles without letters use `memmem` directly.
+
+use memchr::memmem;
+
+/// How common a byte is in CloudTrail JSON (higher = more common). Letters are
+/// ranked by their lower-case form and count both cases.
+fn commonness(b: u8) -> u8 {
+    const COMMON: &[u8] = b"\":,eatsonirmcd-lu.p0g1h2b/3ykf_45{}6789vwAESINTRCxzjq";
+    let b = b.to_ascii_lowercase();
+    match COMMON.iter().position(|&c| c == b) {
+        Some(i) => (COMMON.len() - i) as u8,
+        None => 0,
+    }
+}
+
+/// A compiled case-insensitive needle.
+#[derive(Debug, Clone)]
+pub struct Finder {
+    lower: Vec<u8>,
+    exact: Option<memmem::Finder<'static>>,
+    rare_at: usize,
+    rare_lo: u8,
+    rare_hi: u8,
+}
+
+impl Finder {
+    /// Compile `needle` (ASCII letters match either case; other bytes match exactly).
+    pub fn new(needle: &str) -> Finder {
+        let lower = needle.as_bytes().to_ascii_lowercase();
+        let has_letters = lower.iter().any(|b| b.is_ascii_alphabetic());
+        let exact = (!has_letters).then(|| memmem::Finder::new(&lower).into_owned());
+        let rare_at = (0..lower.len())
+            .min_by_key(|&i| commonness(lower[i]))
+            .unwrap_or(0);
+        let rare = lower.get(rare_at).copied().unwrap_or(0);
+        Finder {
+            exact,
+            rare_at,
+            rare_lo: rare,
+            rare_hi: rare.to_ascii_uppercase(),
+            lower,
+        }
+    }
+
+    /// Whether `hay` contains the needle, ignoring ASCII case.
+    pub fn is_match(&self, hay: &[u8]) -> bool {
+        let n = self.lower.len();
+        if n == 0 {
+            return true;
+        }
+        if let Some(f) = &self.exact {
+            return f.find(hay).is_some();
+        }
+        if hay.len() < n {
+            return false;
+        }
+        // Only positions where the whole needle fits are candidates.
+        let lo = self.rare_at;
+        let hi = hay.len() - (n - self.rare_at);
+        let mut from = lo;
+        while from <= hi {
+            let Some(off) = memchr::memchr2(self.rare_lo, self.rare_hi, &hay[from..=hi]) else {
+                return false;
+            };
+            let p = from + off - self.rare_at;
+            if hay[p..p + n].eq_ignore_ascii_case(&self.lower) {
+                return true;
+            }
+            from += off + 1;
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_ignoring_case() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("deletebucket", r#"{"eventName":"DeleteBucket"}"#, true),
+            ("DELETE", r#"{"eventName":"DeleteBucket"}"#, true),
+            ("bucketz", r#"{"eventName":"DeleteBucket"}"#, false),
+            ("1.2.3.4", r#"{"ip":"1.2.3.4"}"#, true),
+            ("1.2.3.5", r#"{"ip":"1.2.3.4"}"#, false),
+            ("x", "", false),
+            ("ab", "b", false),
+            ("aa", "aAa", true),
+            ("}", "{}", true),
+        ];
+        for (n, h, want) in cases {
+            assert_eq!(Finder::new(n).is_match(h.as_bytes()), *want, "{n} in {h}");
+        }
+    }
+}

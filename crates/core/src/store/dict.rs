@@ -1,0 +1,201 @@
+//! Interning: each distinct string of a column is stored once and referred to by a
+//! `u32` id. Id 0 is reserved for "absent" (the field is missing or `null`), so a
+//! column of ids can tell "no value" from the empty string.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small, fast, non-cryptographic hasher (the FxHash mix used by rustc). The
+/// store hashes millions of short strings; SipHash's DoS protection buys nothing
+/// for logs the user loads into their own page.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// `HashMap` with [`FxHasher`].
+pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Hash a byte string with [`FxHasher`].
+pub fn fx_hash(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    h.write_usize(bytes.len());
+    h.finish()
+}
+
+/// One column's dictionary: id -> string and string -> id.
+#[derive(Debug, Clone)]
+pub struct Dict {
+    /// `values[id]`; `values[0]` is the placeholder for "absent".
+    values: Vec<Box<str>>,
+    /// String hash -> first id with that hash; collisions chain through `next`.
+    index: FxHashMap<u64, u32>,
+    /// For each id, the next id whose string has the same hash (0 = none).
+    next: Vec<u32>,
+}
+
+impl Default for Dict {
+    fn default() -> Self {
+        Dict {
+            values: vec![Box::from("")],
+            index: FxHashMap::default(),
+            next: vec![0],
+        }
+    }
+}
+
+impl Dict {
+    /// The id of `s`, adding it if new. Never returns 0.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        let h = fx_hash(s.as_bytes());
+        let mut last = 0u32;
+        if let Some(&first) = self.index.get(&h) {
+            let mut id = first;
+            while id != 0 {
+                if &*self.values[id as usize] == s {
+                    return id;
+                }
+                last = id;
+                id = self.next[id as usize];
+            }
+        }
+        let id = self.values.len() as u32;
+        self.values.push(Box::from(s));
+        self.next.push(0);
+        if last == 0 {
+            self.index.insert(h, id);
+        } else {
+            self.next[last as usize] = id;
+        }
+        id
+    }
+
+    /// The id of `s` if it was ever interned.
+    pub fn get(&self, s: &str) -> Option<u32> {
+        let h = fx_hash(s.as_bytes());
+        let mut id = *self.index.get(&h)?;
+        while id != 0 {
+            if &*self.values[id as usize] == s {
+                return Some(id);
+            }
+            id = self.next[id as usize];
+        }
+        None
+    }
+
+    /// The string for `id` ("" for 0 or an unknown id).
+    pub fn value(&self, id: u32) -> &str {
+        self.values.get(id as usize).map(|b| &**b).unwrap_or("")
+    }
+
+    /// Number of ids including the reserved 0.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether nothing was interned yet.
+    pub fn is_empty(&self) -> bool {
+        self.values.len() <= 1
+    }
+
+    /// Every id with its string, 0 excluded.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.values
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, s)| (i as u32, &**s))
+    }
+
+    /// For each id, its rank when the strings are sorted (0 keeps rank 0, so absent
+    /// sorts first).
+    pub fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (1..self.values.len() as u32).collect();
+        order.sort_by(|&a, &b| self.values[a as usize].cmp(&self.values[b as usize]));
+        let mut rank = vec![0u32; self.values.len()];
+        for (r, id) in order.into_iter().enumerate() {
+            rank[id as usize] = r as u32 + 1;
+        }
+        rank
+    }
+
+    /// Approximate heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        let strings: usize = self.values.iter().map(|s| s.len()).sum();
+        strings
+            + self.values.capacity() * std::mem::size_of::<Box<str>>()
+            + self.next.capacity() * 4
+            + self.index.capacity() * (8 + 4 + 1) * 8 / 7
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_once_and_keeps_zero_for_absent() {
+        let mut d = Dict::default();
+        let a = d.intern("a");
+        let b = d.intern("b");
+        assert_ne!(a, 0);
+        assert_ne!(a, b);
+        assert_eq!(d.intern("a"), a);
+        assert_eq!(d.get("b"), Some(b));
+        assert_eq!(d.get("c"), None);
+        assert_eq!(d.value(b), "b");
+        assert_eq!(d.value(0), "");
+        let e = d.intern("");
+        assert_ne!(e, 0);
+        assert_eq!(d.ranks()[e as usize], 1);
+    }
+}
