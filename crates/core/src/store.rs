@@ -471,8 +471,9 @@ impl Store {
         let json = json.trim();
         let f = pick(json, &TOP_KEYS).map_err(|e| RecordError {
             message: plain_error(&e),
-            line: Some(e.line() as u32),
-            column: Some(e.column() as u32),
+            line: Some(e.line().max(1) as u32),
+            // serde_json says column 0 for a value refused as a whole.
+            column: Some(e.column().max(1) as u32),
         })?;
         let event_id = text(f[Top::EventId as usize]);
 

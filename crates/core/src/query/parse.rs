@@ -346,6 +346,9 @@ impl Parser {
                 if self.peek() == Some(&Tok::RParen) {
                     return Err(err("empty parentheses", p));
                 }
+                if self.peek().is_none() {
+                    return Err(err("this '(' is never closed", p));
+                }
                 let e = self.or()?;
                 if self.peek() != Some(&Tok::RParen) {
                     return Err(err("this '(' is never closed", p));

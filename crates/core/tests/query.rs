@@ -1,0 +1,638 @@
+//! Query language tests: syntax (ok and error cases with positions), and counts on
+//! real and generated stores checked against an independent brute-force evaluation
+//! over `serde_json::Value`. Also facets, groups, sorting, parameter columns and
+//! exports.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use serde_json::Value;
+use trailscope_core::engine::{Engine, Field};
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus");
+
+/// Every corpus file the engine can read as Records or NDJSON, loaded.
+fn corpus_engine() -> Option<Engine> {
+    let dir = Path::new(CORPUS);
+    if !dir.exists() {
+        eprintln!("skipping: {CORPUS} is not present");
+        return None;
+    }
+    let mut e = Engine::new();
+    let mut paths = Vec::new();
+    for sub in ["invictus-ir_aws_dataset", "otrf_security-datasets"] {
+        for f in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let p = f.unwrap().path();
+            if p.extension().is_some_and(|x| x == "json" || x == "gz") {
+                paths.push(p);
+            }
+        }
+    }
+    paths.sort();
+    for p in paths {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        e.load(&name, &std::fs::read(&p).unwrap());
+    }
+    Some(e)
+}
+
+/// A deterministic generated store: a mix of services, identities, errors, type
+/// mismatches and missing fields.
+fn generated_engine(n: usize) -> Engine {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rnd = |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    let sources = [
+        "s3.amazonaws.com",
+        "ec2.amazonaws.com",
+        "iam.amazonaws.com",
+        "pi.amazonaws.com",
+    ];
+    let names = [
+        "GetObject",
+        "PutObject",
+        "DeleteBucket",
+        "DescribeInstances",
+        "TerminateInstances",
+        "CreateUser",
+        "GetResourceMetrics",
+        "ConsoleLogin",
+    ];
+    let idents = [
+        r#"{"type":"IAMUser","userName":"alice","arn":"arn:aws:iam::111:user/alice","accessKeyId":"AKIA1"}"#,
+        r#"{"type":"AssumedRole","arn":"arn:aws:sts::111:assumed-role/Admin/bob","sessionContext":{"sessionIssuer":{"userName":"Admin"},"attributes":{"mfaAuthenticated":"true"}}}"#,
+        r#"{"type":"Root","arn":"arn:aws:iam::222:root","accountId":"222"}"#,
+        r#"{"type":"AWSService","invokedBy":"cloudtrail.amazonaws.com"}"#,
+        r#""weird""#,
+    ];
+    let mut records = Vec::new();
+    for k in 0..n {
+        let mut fields = vec![format!(r#""eventID":"gen-{k}""#)];
+        fields.push(format!(
+            r#""eventSource":"{}""#,
+            sources[rnd(sources.len())]
+        ));
+        if rnd(20) != 0 {
+            fields.push(format!(r#""eventName":"{}""#, names[rnd(names.len())]));
+        }
+        fields.push(format!(r#""userIdentity":{}"#, idents[rnd(idents.len())]));
+        fields.push(format!(
+            r#""eventTime":"2023-07-{:02}T{:02}:00:00Z""#,
+            1 + rnd(28),
+            rnd(24)
+        ));
+        fields.push(format!(
+            r#""awsRegion":"{}""#,
+            ["us-east-1", "eu-west-1", "ap-south-1"][rnd(3)]
+        ));
+        fields.push(format!(r#""sourceIPAddress":"10.0.0.{}""#, rnd(5)));
+        match rnd(6) {
+            0 => fields.push(
+                r#""errorCode":"AccessDenied","errorMessage":"User is not authorized""#.into(),
+            ),
+            1 => fields.push(r#""errorCode":null"#.into()),
+            _ => {}
+        }
+        match rnd(4) {
+            0 => fields.push(r#""readOnly":true"#.into()),
+            1 => fields.push(r#""readOnly":"false""#.into()),
+            _ => {}
+        }
+        match rnd(4) {
+            0 => fields.push(r#""requestParameters":{"bucketName":"logs-bucket","key":"a/b.txt"}"#.into()),
+            1 => fields.push(r#""requestParameters":{"alarmName":"CloudTrail Test Alarm","threshold":1}"#.into()),
+            2 => fields.push(r#""requestParameters":{"instancesSet":{"items":[{"instanceId":"i-1"},{"instanceId":"i-2"}]}}"#.into()),
+            _ => fields.push(r#""requestParameters":null"#.into()),
+        }
+        if rnd(5) == 0 {
+            fields.push(r#""responseElements":{"ConsoleLogin":"Failure"}"#.into());
+        }
+        records.push(format!("{{{}}}", fields.join(",")));
+    }
+    let mut e = Engine::new();
+    e.load(
+        "generated.json",
+        format!("{{\"Records\":[{}]}}", records.join(",\n")).as_bytes(),
+    );
+    e
+}
+
+// ---- independent evaluation over Value ------------------------------------
+
+fn at<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
+    let mut cur = vec![v];
+    for seg in path.split('.') {
+        let mut next = Vec::new();
+        for c in cur {
+            match c {
+                Value::Object(m) => next.extend(m.get(seg)),
+                Value::Array(a) => next.extend(a.iter().filter_map(|x| x.get(seg))),
+                _ => {}
+            }
+        }
+        // Arrays reached at the end are searched element by element.
+        cur = next
+            .into_iter()
+            .flat_map(|x| match x {
+                Value::Array(a) if a.iter().all(|y| !y.is_object()) && !a.is_empty() => {
+                    a.iter().collect()
+                }
+                _ => vec![x],
+            })
+            .collect();
+    }
+    cur
+}
+
+fn s(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(x) => Some(x.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn eq(v: &Value, path: &str, want: &str) -> bool {
+    at(v, path).iter().any(|x| s(x).as_deref() == Some(want))
+}
+
+fn has(v: &Value, path: &str) -> bool {
+    at(v, path).iter().any(|x| !x.is_null())
+}
+
+fn starts_ci(v: &Value, path: &str, prefix: &str) -> bool {
+    at(v, path)
+        .iter()
+        .any(|x| s(x).is_some_and(|t| t.to_lowercase().starts_with(&prefix.to_lowercase())))
+}
+
+fn text_ci(raw: &str, needle: &str) -> bool {
+    raw.to_lowercase().contains(&needle.to_lowercase())
+}
+
+fn failed(v: &Value) -> bool {
+    has(v, "errorCode") && s(&v["errorCode"]).is_some_and(|x| !x.is_empty())
+        || v["eventName"] == "ConsoleLogin" && v["responseElements"]["ConsoleLogin"] == "Failure"
+}
+
+type Pred = fn(&Value, &str) -> bool;
+
+fn check_queries(e: &Engine, cases: &[(&str, Pred)]) {
+    let all = e.query("").unwrap();
+    assert_eq!(all.len(), e.len());
+    let values: Vec<(u32, Value, &str)> = all
+        .iter()
+        .map(|&i| {
+            (
+                i,
+                serde_json::from_str(e.raw_json(i)).unwrap(),
+                e.raw_json(i),
+            )
+        })
+        .collect();
+    for (q, pred) in cases {
+        let got = e.query(q).unwrap_or_else(|err| panic!("{q}: {err:?}"));
+        let want: Vec<u32> = values
+            .iter()
+            .filter(|(_, v, raw)| pred(v, raw))
+            .map(|(i, _, _)| *i)
+            .collect();
+        assert_eq!(
+            got,
+            want,
+            "query {q}: {} vs {} expected",
+            got.len(),
+            want.len()
+        );
+    }
+}
+
+const COMMON_CASES: &[(&str, Pred)] = &[
+    ("eventName:GetObject", |v, _| {
+        eq(v, "eventName", "GetObject")
+    }),
+    ("eventName:getobject", |_, _| false),
+    ("eventName:get*", |v, _| starts_ci(v, "eventName", "get")),
+    ("eventName:*Instances", |v, _| {
+        has(v, "eventName")
+            && s(&v["eventName"])
+                .unwrap()
+                .to_lowercase()
+                .ends_with("instances")
+    }),
+    ("-eventName:GetObject", |v, _| {
+        !eq(v, "eventName", "GetObject")
+    }),
+    ("NOT eventName:GetObject", |v, _| {
+        !eq(v, "eventName", "GetObject")
+    }),
+    ("eventName:*", |v, _| has(v, "eventName")),
+    ("errorCode:*", |v, _| has(v, "errorCode")),
+    ("-errorCode:*", |v, _| !has(v, "errorCode")),
+    ("userIdentity.type:AssumedRole", |v, _| {
+        eq(v, "userIdentity.type", "AssumedRole")
+    }),
+    (
+        "userIdentity.type:Root OR userIdentity.type:AWSService",
+        |v, _| eq(v, "userIdentity.type", "Root") || eq(v, "userIdentity.type", "AWSService"),
+    ),
+    (
+        "eventSource:s3.amazonaws.com eventName:Get* OR errorCode:AccessDenied",
+        |v, _| {
+            eq(v, "eventSource", "s3.amazonaws.com") && starts_ci(v, "eventName", "get")
+                || eq(v, "errorCode", "AccessDenied")
+        },
+    ),
+    (
+        "eventSource:s3.amazonaws.com (eventName:Get* OR errorCode:AccessDenied)",
+        |v, _| {
+            eq(v, "eventSource", "s3.amazonaws.com")
+                && (starts_ci(v, "eventName", "get") || eq(v, "errorCode", "AccessDenied"))
+        },
+    ),
+    ("accessdenied", |_, raw| text_ci(raw, "accessdenied")),
+    ("\"us-east-1\" -AccessDenied", |_, raw| {
+        text_ci(raw, "us-east-1") && !text_ci(raw, "AccessDenied")
+    }),
+    ("outcome:failed", |v, _| failed(v)),
+    ("outcome:success", |v, _| !failed(v)),
+    ("requestParameters.bucketName:*", |v, _| {
+        has(v, "requestParameters.bucketName")
+    }),
+    (
+        "userIdentity.sessionContext.attributes.mfaAuthenticated:true",
+        |v, _| {
+            eq(
+                v,
+                "userIdentity.sessionContext.attributes.mfaAuthenticated",
+                "true",
+            )
+        },
+    ),
+    ("readOnly:true", |v, _| match &v["readOnly"] {
+        Value::Bool(b) => *b,
+        Value::String(x) if x.eq_ignore_ascii_case("true") || x.eq_ignore_ascii_case("false") => {
+            x.eq_ignore_ascii_case("true")
+        }
+        _ => [
+            "Get",
+            "List",
+            "Describe",
+            "Head",
+            "Lookup",
+            "Search",
+            "BatchGet",
+            "Scan",
+            "Query",
+            "Check",
+            "Select",
+            "Download",
+            "BatchDescribe",
+        ]
+        .iter()
+        .any(|verb| {
+            v["eventName"].as_str().is_some_and(|n| {
+                n.starts_with(verb)
+                    && n[verb.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            })
+        }),
+    }),
+    ("after:2023-07-15 before:2023-07-20", |v, _| {
+        v["eventTime"]
+            .as_str()
+            .is_some_and(|t| ("2023-07-15".."2023-07-20").contains(&t))
+    }),
+];
+
+#[test]
+fn generated_store_matches_brute_force() {
+    let e = generated_engine(3000);
+    assert_eq!(e.len(), 3000);
+    check_queries(&e, COMMON_CASES);
+    check_queries(
+        &e,
+        &[
+            (
+                "requestParameters.alarmName:\"CloudTrail Test Alarm\"",
+                |v, _| eq(v, "requestParameters.alarmName", "CloudTrail Test Alarm"),
+            ),
+            ("requestParameters.alarmName:CloudTrail", |_, _| false),
+            ("requestParameters.threshold:1", |v, _| {
+                eq(v, "requestParameters.threshold", "1")
+            }),
+            (
+                "requestParameters.instancesSet.items.instanceId:i-2",
+                |v, _| eq(v, "requestParameters.instancesSet.items.instanceId", "i-2"),
+            ),
+            ("principal:Admin/bob", |v, _| {
+                eq(
+                    v,
+                    "userIdentity.arn",
+                    "arn:aws:sts::111:assumed-role/Admin/bob",
+                )
+            }),
+            ("principal:root", |v, _| eq(v, "userIdentity.type", "Root")),
+            ("principal:cloudtrail.amazonaws.com", |v, _| {
+                eq(v, "userIdentity.type", "AWSService")
+            }),
+            ("service:\"AWS Performance Insights\"", |v, _| {
+                eq(v, "eventSource", "pi.amazonaws.com")
+            }),
+            ("service:*insights", |v, _| {
+                eq(v, "eventSource", "pi.amazonaws.com")
+            }),
+            ("eventID:gen-7", |v, _| eq(v, "eventID", "gen-7")),
+            ("eventID:gen-1*", |v, _| starts_ci(v, "eventID", "gen-1")),
+            ("file:generated.json", |_, _| true),
+            ("file:other.json", |_, _| false),
+            (
+                "userIdentity.accessKeyId:AKIA1 awsRegion:eu-west-1",
+                |v, _| {
+                    eq(v, "userIdentity.accessKeyId", "AKIA1") && eq(v, "awsRegion", "eu-west-1")
+                },
+            ),
+            ("after:-2d", |v, _| {
+                v["eventTime"]
+                    .as_str()
+                    .is_some_and(|t| t >= "2023-07-26T23:00:00Z")
+            }),
+        ],
+    );
+}
+
+#[test]
+fn corpus_store_matches_brute_force() {
+    let Some(e) = corpus_engine() else { return };
+    assert!(e.len() > 1000);
+    check_queries(&e, COMMON_CASES);
+    check_queries(
+        &e,
+        &[
+            ("eventName:Decrypt", |v, _| eq(v, "eventName", "Decrypt")),
+            ("sourceIPAddress:\"AWS Internal\"", |v, _| {
+                eq(v, "sourceIPAddress", "AWS Internal")
+            }),
+            ("resources.type:AWS::S3::Bucket", |v, _| {
+                eq(v, "resources.type", "AWS::S3::Bucket")
+            }),
+            ("resources.ARN:*baker221b*", |v, _| {
+                at(v, "resources.ARN").iter().any(|x| {
+                    x.as_str()
+                        .is_some_and(|t| t.to_lowercase().contains("baker221b"))
+                })
+            }),
+            (
+                "errorCode:Client.UnauthorizedOperation OR errorCode:ThrottlingException",
+                |v, _| {
+                    eq(v, "errorCode", "Client.UnauthorizedOperation")
+                        || eq(v, "errorCode", "ThrottlingException")
+                },
+            ),
+            ("192.168.10.20 -eventSource:ec2.amazonaws.com", |v, raw| {
+                raw.contains("192.168.10.20") && !eq(v, "eventSource", "ec2.amazonaws.com")
+            }),
+        ],
+    );
+}
+
+#[test]
+fn syntax_ok_and_errors_with_positions() {
+    let e = generated_engine(50);
+    for q in [
+        "",
+        "   ",
+        "a",
+        "a b OR c",
+        "(a OR b) -c",
+        "eventName:\"Put Metric\"",
+        "x:\"a \\\" quote\"",
+        "a AND b",
+        "-(a b)",
+        "after:-30m",
+        "before:2023-07-10T12:00:00Z",
+        "requestParameters.x:a:b",
+    ] {
+        assert!(e.query(q).is_ok(), "{q}: {:?}", e.query(q));
+    }
+    let errors: &[(&str, usize, &str)] = &[
+        ("eventName:", 10, "missing value"),
+        ("a (b", 2, "never closed"),
+        ("a b)", 3, "no matching"),
+        ("OR a", 0, "OR"),
+        ("a OR", 2, "OR"),
+        ("a OR OR b", 2, "OR"),
+        ("\"abc", 0, "quote"),
+        ("eventName:\"abc", 10, "quote"),
+        ("a -", 2, "exclude"),
+        ("()", 0, "empty"),
+        (":x", 0, "field name"),
+        ("after:yesterday", 6, "time"),
+        ("x before:2023-13-01", 9, "time"),
+        ("NOT", 0, "exclude"),
+        ("a AND", 2, "AND"),
+        ("ééé (", 4, "never closed"),
+    ];
+    for (q, pos, words) in errors {
+        let err = e.query(q).unwrap_err();
+        assert_eq!(err.position, *pos, "{q}: {err:?}");
+        assert!(err.message.contains(words), "{q}: {err:?}");
+    }
+}
+
+#[test]
+fn facets_groups_and_sorting() {
+    let e = generated_engine(800);
+    let ids = e.query("").unwrap();
+    let f = e.facet(&ids, Field::EventSource, 3);
+    assert_eq!(f.distinct, 4);
+    assert_eq!(f.values.len(), 3);
+    let brute = |src: &str| {
+        ids.iter()
+            .filter(|&&i| e.row(i).event_source == src)
+            .count() as u32
+    };
+    for (v, n) in &f.values {
+        assert_eq!(*n, brute(v), "{v}");
+    }
+    assert!(f
+        .values
+        .windows(2)
+        .all(|w| w[0].1 > w[1].1 || w[0].1 == w[1].1 && w[0].0 < w[1].0));
+
+    let f = e.facet(&ids, Field::Outcome, 10);
+    let failed = ids.iter().filter(|&&i| e.row(i).failed).count() as u32;
+    assert!(f.values.contains(&("failed".into(), failed)));
+    assert_eq!(f.values.iter().map(|v| v.1).sum::<u32>(), ids.len() as u32);
+
+    // Two-level grouping adds up, and group_members gives the same members.
+    let keys = [Field::EventSource, Field::EventName];
+    let groups = e.group(&ids, &keys);
+    assert_eq!(
+        groups.iter().map(|g| g.count).sum::<u32>(),
+        ids.len() as u32
+    );
+    assert!(groups.windows(2).all(|w| w[0].count >= w[1].count));
+    for g in &groups {
+        assert_eq!(g.children.iter().map(|c| c.count).sum::<u32>(), g.count);
+        let m = e.group_members(&ids, &keys, std::slice::from_ref(&g.key));
+        assert_eq!(m.len() as u32, g.count);
+        for c in &g.children {
+            let m = e.group_members(&ids, &keys, &[g.key.clone(), c.key.clone()]);
+            assert_eq!(m.len() as u32, c.count, "{} / {}", g.key, c.key);
+            assert!(m.iter().all(|&i| e.row(i).event_name == c.key));
+        }
+    }
+    // Events without an eventName form the "" group.
+    let by_name = e.group(&ids, &[Field::EventName]);
+    let none = ids
+        .iter()
+        .filter(|&&i| e.row(i).event_name.is_empty())
+        .count() as u32;
+    assert!(none > 0);
+    assert_eq!(
+        by_name.iter().find(|g| g.key.is_empty()).map(|g| g.count),
+        Some(none)
+    );
+
+    // Sorting: by time descending, ties by index ascending; by name ascending.
+    let mut s = ids.clone();
+    e.sort(&mut s, Field::EventTime, true);
+    assert!(s.windows(2).all(|w| {
+        let (a, b) = (e.row(w[0]).time_ms, e.row(w[1]).time_ms);
+        a > b || a == b && w[0] < w[1]
+    }));
+    e.sort(&mut s, Field::EventName, false);
+    assert!(s.windows(2).all(|w| {
+        let (a, b) = (e.row(w[0]).event_name, e.row(w[1]).event_name);
+        a < b || a == b && w[0] < w[1]
+    }));
+
+    let sum = e.summary(&ids);
+    assert_eq!(sum.events, ids.len() as u32);
+    assert_eq!(sum.failed, failed);
+    assert_eq!(sum.regions, 3);
+    assert_eq!(sum.services, 4);
+    assert!(sum.first_ms <= sum.last_ms);
+}
+
+#[test]
+fn field_names_round_trip_and_are_queryable() {
+    let e = generated_engine(200);
+    let ids = e.query("").unwrap();
+    for opt in [
+        "eventSource",
+        "eventName",
+        "principal",
+        "awsRegion",
+        "errorCode",
+        "recipientAccountId",
+        "sourceIPAddress",
+    ] {
+        assert!(Field::from_name(opt).is_some(), "{opt}");
+    }
+    for &f in Field::ALL {
+        assert_eq!(Field::from_name(f.name()), Some(f));
+        assert!(!f.label().is_empty());
+        // Every facet value, queried as name:"value", finds exactly its count.
+        if f == Field::EventTime {
+            continue;
+        }
+        for (v, n) in e.facet(&ids, f, 5).values {
+            let q = format!("{}:\"{}\"", f.name(), v.replace('"', "\\\""));
+            assert_eq!(e.query(&q).unwrap().len() as u32, n, "{q}");
+        }
+    }
+}
+
+#[test]
+fn param_columns_and_values() {
+    let e = generated_engine(400);
+    let ids = e.query("requestParameters.alarmName:*").unwrap();
+    let cols = e.param_columns(&ids, 10);
+    let paths: Vec<&str> = cols.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(
+        paths[..2],
+        ["requestParameters.alarmName", "requestParameters.threshold"]
+    );
+    assert!(cols.iter().all(|c| c.count as usize <= ids.len()));
+    assert_eq!(cols[0].count as usize, ids.len());
+    assert!(paths.contains(&"responseElements.ConsoleLogin") || cols.len() == 2);
+    assert_eq!(
+        e.param_value(ids[0], "requestParameters.alarmName")
+            .as_deref(),
+        Some("CloudTrail Test Alarm")
+    );
+
+    let ec2 = e
+        .query("requestParameters.instancesSet.items.instanceId:*")
+        .unwrap();
+    let cols = e.param_columns(&ec2, 1);
+    assert_eq!(cols.len(), 1);
+    assert_eq!(cols[0].path, "requestParameters.instancesSet.items[]");
+    assert_eq!(
+        e.param_value(ec2[0], &cols[0].path).as_deref(),
+        Some("[2 items]")
+    );
+}
+
+#[test]
+fn export_json_loads_back_as_the_same_events() {
+    let src = generated_engine(300);
+    let ids = src
+        .query("eventSource:s3.amazonaws.com OR outcome:failed")
+        .unwrap();
+    let json = src.export_json(&ids);
+    let mut back = Engine::new();
+    let r = back.load("export.json", json.as_bytes()).clone();
+    assert_eq!(r.events as usize, ids.len());
+    assert_eq!(back.len(), ids.len());
+    let all = back.query("").unwrap();
+    for (a, b) in ids.iter().zip(&all) {
+        assert_eq!(src.raw_json(*a), back.raw_json(*b));
+        assert_eq!(src.row(*a).principal, back.row(*b).principal);
+    }
+    // JSON lines: one event per line, each parses to the same value.
+    let lines = src.export_jsonl(&ids);
+    assert_eq!(lines.lines().count(), ids.len());
+    for (line, &i) in lines.lines().zip(&ids) {
+        let a: Value = serde_json::from_str(line).unwrap();
+        let b: Value = serde_json::from_str(src.raw_json(i)).unwrap();
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn export_csv_quotes_and_defuses_formulas() {
+    let mut e = Engine::new();
+    e.load(
+        "x.json",
+        br#"{"Records":[{"eventID":"1","eventName":"=HYPERLINK(\"x\")","userAgent":"a, \"b\"","requestParameters":{"n":"-2+3","tags":["a","b"]},"eventTime":"2023-07-10T11:42:36Z"}]}"#,
+    );
+    let cols: Vec<String> = [
+        "eventID",
+        "eventTime",
+        "eventName",
+        "userAgent",
+        "requestParameters.n",
+        "requestParameters.tags[]",
+        "outcome",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let csv = e.export_csv(&[0], &cols);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(lines[0], "eventID,eventTime,eventName,userAgent,requestParameters.n,requestParameters.tags[],outcome");
+    assert_eq!(
+        lines[1],
+        r#"1,2023-07-10T11:42:36Z,"'=HYPERLINK(""x"")","a, ""b""",'-2+3,"a, b",success"#
+    );
+    assert_eq!(lines[2], "");
+}
