@@ -1,0 +1,200 @@
+//! Bytes as given -> text to read: gunzip (by magic bytes, multi-member), UTF-16 and
+//! byte-order marks, and a sniff for binary files.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use flate2::read::MultiGzDecoder;
+
+/// The two bytes every gzip member starts with.
+pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Result of gunzipping.
+#[derive(Debug)]
+pub struct Gunzipped {
+    /// Everything decoded before the end or the damage.
+    pub data: Vec<u8>,
+    /// The stream's problem, in plain words, if it did not end cleanly.
+    pub problem: Option<String>,
+    /// Decoding stopped at the size cap.
+    pub capped: bool,
+}
+
+/// Gunzip `bytes` (all members), keeping whatever was decoded before any damage and
+/// stopping once `cap` bytes are out.
+pub fn gunzip(bytes: &[u8], cap: u64) -> Gunzipped {
+    let mut decoder = MultiGzDecoder::new(bytes);
+    let mut data = Vec::with_capacity(bytes.len().saturating_mul(8).min(64 << 20));
+    let mut chunk = vec![0u8; 256 * 1024];
+    let mut problem = None;
+    let mut capped = false;
+    loop {
+        match decoder.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                let room = cap.saturating_sub(data.len() as u64);
+                if (n as u64) > room {
+                    data.extend_from_slice(&chunk[..room as usize]);
+                    capped = true;
+                    break;
+                }
+                data.extend_from_slice(&chunk[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                problem = Some(describe_gzip_error(&e));
+                break;
+            }
+        }
+    }
+    Gunzipped {
+        data,
+        problem,
+        capped,
+    }
+}
+
+fn describe_gzip_error(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        return "the compressed stream ends early (truncated)".to_owned();
+    }
+    let text = e.to_string();
+    if text.contains("checksum") {
+        "the compressed data fails its checksum (corrupt)".to_owned()
+    } else if text.contains("header") {
+        "the gzip header is invalid".to_owned()
+    } else {
+        format!("the compressed data is corrupt ({text})")
+    }
+}
+
+/// Turn UTF-16 text (recognised by its byte-order mark, or by ASCII JSON interleaved
+/// with zero bytes) into UTF-8, and strip a UTF-8 byte-order mark. Returns the text
+/// and a note when it was converted.
+pub fn normalise_text(data: &[u8]) -> (Cow<'_, [u8]>, Option<&'static str>) {
+    if let Some(rest) = data.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        return (Cow::Borrowed(rest), None);
+    }
+    let le = data.starts_with(&[0xff, 0xfe])
+        || (data.len() >= 4 && data[1] == 0 && data[3] == 0 && data[0] != 0 && data[2] != 0);
+    let be = data.starts_with(&[0xfe, 0xff])
+        || (data.len() >= 4 && data[0] == 0 && data[2] == 0 && data[1] != 0 && data[3] != 0);
+    if !(le || be) {
+        return (Cow::Borrowed(data), None);
+    }
+    let body = if data.starts_with(&[0xff, 0xfe]) || data.starts_with(&[0xfe, 0xff]) {
+        &data[2..]
+    } else {
+        data
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    (
+        Cow::Owned(text.into_bytes()),
+        Some(if le {
+            "UTF-16 (little-endian)"
+        } else {
+            "UTF-16 (big-endian)"
+        }),
+    )
+}
+
+/// If `data` is a binary file, what kind, in plain words.
+pub fn sniff_binary(data: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG image"),
+        (b"\xff\xd8\xff", "JPEG image"),
+        (b"GIF87a", "GIF image"),
+        (b"GIF89a", "GIF image"),
+        (b"%PDF-", "PDF document"),
+        (b"PK\x03\x04", "ZIP archive"),
+        (b"PK\x05\x06", "ZIP archive"),
+        (b"BZh", "bzip2 archive"),
+        (b"\xfd7zXZ\x00", "xz archive"),
+        (b"\x28\xb5\x2f\xfd", "zstd archive"),
+        (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+        (b"Rar!\x1a\x07", "RAR archive"),
+        (b"\x7fELF", "executable"),
+        (b"MZ", "Windows executable"),
+        (b"\x00asm", "WebAssembly module"),
+        (b"SQLite format 3\x00", "SQLite database"),
+        (b"PAR1", "Parquet file"),
+        (b"Obj\x01", "Avro file"),
+        (b"RIFF", "RIFF media file"),
+        (b"\xd0\xcf\x11\xe0", "Microsoft Office document"),
+    ];
+    for (magic, what) in MAGIC {
+        if data.starts_with(magic) {
+            return Some(what);
+        }
+    }
+    if data.len() > 262 && &data[257..262] == b"ustar" {
+        return Some("tar archive");
+    }
+    let head = &data[..data.len().min(8192)];
+    if memchr::memchr(0, head).is_some() {
+        return Some("binary data");
+    }
+    None
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn multi_member_streams_are_read_whole() {
+        let mut two = gz(b"hello ");
+        two.extend(gz(b"world"));
+        let g = gunzip(&two, u64::MAX);
+        assert_eq!(g.data, b"hello world");
+        assert!(g.problem.is_none());
+    }
+
+    #[test]
+    fn truncated_stream_keeps_what_was_decoded() {
+        let text: Vec<u8> = (0..50_000)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        let z = gz(&text);
+        let g = gunzip(&z[..z.len() / 2], u64::MAX);
+        assert!(g.problem.is_some());
+        assert!(!g.data.is_empty());
+        assert!(text.starts_with(&g.data));
+    }
+
+    #[test]
+    fn cap_stops_a_bomb() {
+        let z = gz(&vec![b'a'; 10 << 20]);
+        let g = gunzip(&z, 1 << 20);
+        assert!(g.capped);
+        assert_eq!(g.data.len(), 1 << 20);
+    }
+
+    #[test]
+    fn utf16_is_converted() {
+        let mut d = vec![0xff, 0xfe];
+        for c in "{\"a\":1}".encode_utf16() {
+            d.extend(c.to_le_bytes());
+        }
+        let (t, note) = normalise_text(&d);
+        assert_eq!(&*t, b"{\"a\":1}");
+        assert!(note.is_some());
+    }
+}

@@ -1,0 +1,1180 @@
+//! The reader: walks decoded text, recognises each JSON value's shape, hands every
+//! CloudTrail record to the sink, and keeps a warning (with its position) for every
+//! piece of damage it steps over.
+//!
+//! Two modes share one set of handlers:
+//! - JSON mode ([`Reader::scan_json`]) for text that starts with `{` or `[`: a sequence of
+//!   values (one document, NDJSON, concatenated documents). At the first damage it warns
+//!   once and continues in text mode, so nothing after the damage is lost.
+//! - text mode ([`Reader::scan_text`]) for anything else: every `{` is a candidate; a
+//!   candidate that is a CloudTrail event or a container of them is taken whole, any other
+//!   complete object is searched inside, and a damaged candidate that looks like an event
+//!   is reported with the line and column of its damage.
+
+use memchr::memchr;
+
+use super::decode;
+use super::scan::{
+    probe_object, probe_resume, skip_deep, skip_value, skip_ws, Probe, ProbeEnd, ScanError,
+    ScanErrorKind, Span, MAX_DEPTH,
+};
+use crate::report::{DigestInfo, Location, Warning, WarningKind};
+use crate::sink::{AddOutcome, RecordSink};
+
+/// At most this many warnings are kept per file; the rest are counted.
+const MAX_WARNINGS: usize = 200;
+
+/// Embedded documents (a JSON string holding JSON, a base64 gzip payload) are followed
+/// this many levels deep at most.
+const MAX_EMBED_LEVEL: u8 = 4;
+
+/// A buffer being read: the file's decoded text, or text embedded in it (a JSON string,
+/// a decoded CloudWatch Logs payload). Positions in embedded text are reported at the
+/// place in the file where the embedding starts.
+#[derive(Clone, Copy)]
+pub struct Src<'a> {
+    /// The bytes.
+    pub data: &'a [u8],
+    /// For embedded text: byte offset in the file's text where it is embedded.
+    pub embed: Option<usize>,
+    /// Embedding depth (0 for the file itself).
+    pub level: u8,
+}
+
+impl<'a> Src<'a> {
+    /// The file's own text.
+    pub fn top(data: &'a [u8]) -> Self {
+        Src {
+            data,
+            embed: None,
+            level: 0,
+        }
+    }
+}
+
+/// What kind of unit a top-level value (or top-level array element) was; decides the
+/// file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A bare event.
+    Event = 0,
+    /// A `{"Records":[...]}` document.
+    Records,
+    /// A JSON array.
+    Array,
+    /// A LookupEvents document or entry.
+    Lookup,
+    /// An EventBridge envelope.
+    EventBridge,
+    /// A CloudWatch Logs payload.
+    Cwl,
+    /// A digest file.
+    Digest,
+}
+
+const UNITS: usize = 7;
+
+/// Where a value's kind is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vote {
+    /// Not counted (inside another value).
+    No,
+    /// A top-level value.
+    Top,
+    /// An element of a top-level array.
+    Elem,
+}
+
+/// What the elements of an array are expected to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Elem {
+    /// Elements of a CloudTrail `Records` list: events by definition.
+    Record,
+    /// Anything: each element is recognised on its own.
+    Any,
+    /// CloudWatch Logs events: the record is the JSON text in `message`.
+    LogEvent,
+}
+
+/// Outcome of [`Reader::take_object`].
+enum Take {
+    /// Taken (or deliberately skipped); go on from this offset.
+    Done(usize),
+    /// A complete object that is not CloudTrail; it ends at this offset.
+    NotCt(usize, Box<Probe>),
+    /// A damaged object.
+    Damaged {
+        /// The damage.
+        err: ScanError,
+        /// Whether a warning was already given (it looked like an event).
+        warned: bool,
+    },
+}
+
+/// Tracks line numbers for positions, moving forward cheaply.
+#[derive(Debug, Clone, Copy)]
+struct Lines {
+    pos: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl Lines {
+    fn new() -> Self {
+        Lines {
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn locate(&mut self, data: &[u8], p: usize) -> (u32, u32) {
+        let p = p.min(data.len());
+        if p < self.pos {
+            *self = Lines::new();
+        }
+        let base = self.pos;
+        for nl in memchr::memchr_iter(b'\n', &data[base..p]) {
+            self.line = self.line.saturating_add(1);
+            self.line_start = base + nl + 1;
+        }
+        self.pos = p;
+        let col = u32::try_from(p - self.line_start + 1).unwrap_or(u32::MAX);
+        (self.line, col)
+    }
+}
+
+/// Everything learned while reading one file.
+pub struct Reader<'t, 's> {
+    file: u32,
+    sink: &'s mut dyn RecordSink,
+    top: &'t [u8],
+    lines: Lines,
+    /// Records accepted by the sink.
+    pub events: u32,
+    /// Of those, exact duplicates.
+    pub duplicates: u32,
+    /// Of those, same eventID with other content.
+    pub conflicts: u32,
+    /// Index of the next record (accepted or damaged).
+    records: usize,
+    /// Warnings kept, in the order found.
+    pub warnings: Vec<Warning>,
+    /// Warnings beyond [`MAX_WARNINGS`].
+    pub dropped_warnings: usize,
+    units: [u32; UNITS],
+    elem_units: [u32; UNITS],
+    /// Values that are not CloudTrail: count, and the first one's location and reason.
+    pub not_ct: u32,
+    /// Location and reason of the first value that is not CloudTrail.
+    pub first_not_ct: Option<(Location, String)>,
+    /// Set for a digest file.
+    pub digest: Option<DigestInfo>,
+    /// CloudWatch Logs control messages seen.
+    pub control_messages: u32,
+    work: u64,
+    budget: u64,
+    gave_up: bool,
+    /// Bytes still allowed to be produced by decompressing embedded payloads.
+    decode_room: u64,
+}
+
+impl<'t, 's> Reader<'t, 's> {
+    /// A reader for the file text `top`.
+    pub fn new(file: u32, top: &'t [u8], sink: &'s mut dyn RecordSink, decode_room: u64) -> Self {
+        Reader {
+            file,
+            sink,
+            top,
+            lines: Lines::new(),
+            events: 0,
+            duplicates: 0,
+            conflicts: 0,
+            records: 0,
+            warnings: Vec::new(),
+            dropped_warnings: 0,
+            units: [0; UNITS],
+            elem_units: [0; UNITS],
+            not_ct: 0,
+            first_not_ct: None,
+            digest: None,
+            control_messages: 0,
+            work: 0,
+            budget: (top.len() as u64)
+                .saturating_mul(64)
+                .saturating_add(1 << 20),
+            gave_up: false,
+            decode_room,
+        }
+    }
+
+    /// How many top-level values of each unit kind were seen.
+    pub fn units(&self) -> [u32; UNITS] {
+        self.units
+    }
+
+    /// How many top-level array elements of each unit kind were seen.
+    pub fn elem_units(&self) -> [u32; UNITS] {
+        self.elem_units
+    }
+
+    // ----- positions and warnings -------------------------------------------------
+
+    /// The file location of `pos` in `src`.
+    pub fn loc(&mut self, src: &Src, pos: usize) -> Location {
+        let p = src.embed.unwrap_or(pos);
+        let (line, column) = self.lines.locate(self.top, p);
+        Location {
+            record: None,
+            byte: Some(p as u64),
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+
+    /// "at line L column C", or where the embedding text starts.
+    fn place(&self, src: &Src, loc: &Location) -> String {
+        let (l, c) = (loc.line.unwrap_or(0), loc.column.unwrap_or(0));
+        if src.embed.is_some() {
+            format!("in the JSON text embedded at line {l} column {c}")
+        } else {
+            format!("at line {l} column {c}")
+        }
+    }
+
+    /// Keep a warning (or count it when there are already many).
+    pub fn warn(&mut self, kind: WarningKind, location: Location, message: String) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(Warning {
+                kind,
+                location,
+                message,
+            });
+        } else {
+            self.dropped_warnings += 1;
+        }
+    }
+
+    fn warn_at(&mut self, src: &Src, pos: usize, kind: WarningKind, what: &str) {
+        let loc = self.loc(src, pos);
+        let place = self.place(src, &loc);
+        let message = if what.contains("{at}") {
+            what.replace("{at}", &place)
+        } else {
+            format!("{what} {place}")
+        };
+        self.warn(kind, loc, message);
+    }
+
+    fn note_not_ct(&mut self, src: &Src, pos: usize, reason: String) {
+        self.not_ct += 1;
+        if self.first_not_ct.is_none() {
+            let loc = self.loc(src, pos);
+            self.first_not_ct = Some((loc, reason));
+        }
+    }
+
+    fn vote(&mut self, vote: Vote, unit: Unit) {
+        match vote {
+            Vote::No => {}
+            Vote::Top => self.units[unit as usize] += 1,
+            Vote::Elem => self.elem_units[unit as usize] += 1,
+        }
+    }
+
+    fn spend(&mut self, from: usize, to: usize) -> bool {
+        self.work = self.work.saturating_add(to.saturating_sub(from) as u64 + 1);
+        self.work > self.budget
+    }
+
+    fn give_up(&mut self, src: &Src, pos: usize) {
+        if !self.gave_up {
+            self.gave_up = true;
+            self.warn_at(
+                src,
+                pos,
+                WarningKind::Other,
+                "the text nests too deeply to be searched in full; searching stopped {at}",
+            );
+        }
+    }
+
+    // ----- records to the sink ------------------------------------------------------
+
+    /// Hand `src.data[start..end]` (one JSON object) to the sink.
+    fn emit(&mut self, src: &Src, start: usize, end: usize) {
+        let raw = &src.data[start..end];
+        match std::str::from_utf8(raw) {
+            Ok(text) => self.add(src, start, text),
+            Err(e) => {
+                let bad = start + e.valid_up_to();
+                let loc = self.loc(src, bad);
+                let index = self.records;
+                let message = format!(
+                    "record {index} has bytes that are not UTF-8 {}; they were replaced with \u{fffd}",
+                    self.place(src, &loc)
+                );
+                self.warn(
+                    WarningKind::InvalidUtf8,
+                    Location {
+                        record: Some(index),
+                        ..loc
+                    },
+                    message,
+                );
+                let text = String::from_utf8_lossy(raw);
+                self.add(src, start, &text);
+            }
+        }
+    }
+
+    /// Hand one record's text to the sink and account for the outcome. `start` is where
+    /// the text begins in `src` (for positions of errors).
+    pub fn add(&mut self, src: &Src, start: usize, text: &str) {
+        let index = self.records;
+        self.records += 1;
+        match self.sink.add_record(self.file, text) {
+            Ok(AddOutcome::Added(_)) => self.events += 1,
+            Ok(AddOutcome::Duplicate(_)) => {
+                self.events += 1;
+                self.duplicates += 1;
+            }
+            Ok(AddOutcome::Conflict(_)) => {
+                self.events += 1;
+                self.conflicts += 1;
+                let loc = self.loc(src, start);
+                let message = format!(
+                    "record {index} {} repeats an eventID already loaded, with different content; both are kept",
+                    self.place(src, &loc)
+                );
+                self.warn(
+                    WarningKind::ConflictingEventId,
+                    Location {
+                        record: Some(index),
+                        ..loc
+                    },
+                    message,
+                );
+            }
+            Err(e) => {
+                let rel = match (e.line, e.column) {
+                    (Some(l), Some(c)) => offset_of(text.as_bytes(), l, c),
+                    _ => 0,
+                };
+                let loc = self.loc(src, start + rel.min(src.data.len().saturating_sub(start)));
+                let message = format!(
+                    "record {index} damaged {}: {}",
+                    self.place(src, &loc),
+                    clean_message(&e.message)
+                );
+                self.warn(
+                    WarningKind::BadRecord,
+                    Location {
+                        record: Some(index),
+                        ..loc
+                    },
+                    message,
+                );
+            }
+        }
+    }
+
+    /// Report a damaged object that looks like an event, with the most precise position
+    /// available (serde_json's, which stops at the first error).
+    fn damaged(&mut self, src: &Src, start: usize, err: ScanError) {
+        let index = self.records;
+        self.records += 1;
+        let limit = (err.at + 1).min(src.data.len());
+        let (pos, what) = match first_json_error(&src.data[start..limit]) {
+            Some((off, msg)) => (start + off, msg),
+            None => (err.at, err.describe().to_owned()),
+        };
+        let loc = self.loc(src, pos);
+        let message = format!("record {index} damaged {}: {what}", self.place(src, &loc));
+        self.warn(
+            WarningKind::BadRecord,
+            Location {
+                record: Some(index),
+                ..loc
+            },
+            message,
+        );
+    }
+
+    // ----- JSON mode -------------------------------------------------------------
+
+    /// Read `src.data[start..]` as a sequence of JSON values; at the first damage, warn
+    /// and go on in text mode.
+    pub fn scan_json(&mut self, src: &Src, start: usize) {
+        let data = src.data;
+        let vote = if src.level == 0 { Vote::Top } else { Vote::No };
+        let mut i = skip_ws(data, start);
+        while i < data.len() {
+            match data[i] {
+                b'{' => match self.take_object(src, i, vote) {
+                    Take::Done(e) => i = e,
+                    Take::NotCt(e, probe) => {
+                        self.search_inside(src, i, e, &probe);
+                        i = e;
+                    }
+                    Take::Damaged { err, warned } => {
+                        if !warned {
+                            let (pos, what) = self.json_error_at(src, i, err);
+                            self.warn_at(
+                                src,
+                                pos,
+                                WarningKind::DamagedContainer,
+                                &format!("the JSON is damaged ({what})"),
+                            );
+                        }
+                        self.scan_text(src, i + 1, data.len());
+                        return;
+                    }
+                },
+                b'[' => {
+                    if vote == Vote::Top {
+                        self.vote(vote, Unit::Array);
+                    }
+                    match self.walk_array(src, i, Elem::Any, vote == Vote::Top) {
+                        Some(e) => i = e,
+                        None => return,
+                    }
+                }
+                _ => {
+                    let what = format!("unexpected text `{}`", snippet(&data[i..]));
+                    self.warn_at(src, i, WarningKind::DamagedContainer, &what);
+                    self.scan_text(src, i, data.len());
+                    return;
+                }
+            }
+            i = skip_ws(data, i);
+        }
+    }
+
+    /// serde_json's message and position for damage found by the scanner at `err`.
+    fn json_error_at(&self, src: &Src, start: usize, err: ScanError) -> (usize, String) {
+        let limit = (err.at + 1).min(src.data.len());
+        match first_json_error(&src.data[start..limit]) {
+            Some((off, msg)) => (start + off, msg),
+            None => (err.at, err.describe().to_owned()),
+        }
+    }
+
+    /// A complete object that is not CloudTrail: look inside it for events; if there are
+    /// none, note it as not CloudTrail.
+    fn search_inside(&mut self, src: &Src, start: usize, end: usize, probe: &Probe) {
+        let before = (self.events, self.records);
+        self.scan_text(src, start + 1, end);
+        if (self.events, self.records) == before {
+            let reason = format!(
+                "JSON, but no CloudTrail events: top-level keys are {}",
+                key_list(src.data, probe)
+            );
+            self.note_not_ct(src, start, reason);
+        }
+    }
+
+    // ----- text mode -------------------------------------------------------------
+
+    /// Find and take every CloudTrail value in `src.data[start..end]`.
+    pub fn scan_text(&mut self, src: &Src, start: usize, end: usize) {
+        let data = src.data;
+        let mut i = start;
+        while i < end {
+            let Some(k) = memchr(b'{', &data[i..end]) else {
+                break;
+            };
+            let c = i + k;
+            if self.work > self.budget {
+                self.give_up(src, c);
+                return;
+            }
+            i = match self.take_object(src, c, Vote::No) {
+                Take::Done(e) => e.max(c + 1),
+                Take::NotCt(..) | Take::Damaged { .. } => c + 1,
+            };
+        }
+    }
+
+    // ----- objects -------------------------------------------------------------------
+
+    /// Recognise the object at `data[c]` and take what it holds.
+    fn take_object(&mut self, src: &Src, c: usize, vote: Vote) -> Take {
+        let data = src.data;
+        let (mut probe, mut end) = probe_object(data, c, true);
+        if let ProbeEnd::Records(at) = end {
+            self.vote(vote, Unit::Records);
+            let Some(after) = self.walk_array(src, at, Elem::Record, false) else {
+                return Take::Done(data.len());
+            };
+            end = probe_resume(data, after, &mut probe);
+            if let ProbeEnd::Done(e) = end {
+                self.spend(c, e);
+                return Take::Done(e);
+            }
+            if let ProbeEnd::Failed(err) = end {
+                let what = if err.kind == ScanErrorKind::Eof {
+                    "the Records document ends without its closing `}`"
+                } else {
+                    "unexpected text after the Records list"
+                };
+                let kind = if err.kind == ScanErrorKind::Eof {
+                    WarningKind::Other
+                } else {
+                    WarningKind::DamagedContainer
+                };
+                self.warn_at(src, err.at, kind, what);
+                return Take::Done(err.at.max(after));
+            }
+        }
+        match end {
+            ProbeEnd::Done(e) => {
+                self.spend(c, e);
+                self.take_complete(src, c, e, probe, vote)
+            }
+            ProbeEnd::Failed(err) => {
+                self.spend(c, err.at);
+                if err.kind == ScanErrorKind::TooDeep {
+                    self.warn_at(
+                        src,
+                        err.at,
+                        WarningKind::TooDeep,
+                        &format!("nesting deeper than {MAX_DEPTH} levels {{at}}: that value was not read"),
+                    );
+                    return Take::Done(skip_deep(data, c).unwrap_or(data.len()));
+                }
+                let warned = probe.looks_like_event();
+                if warned {
+                    self.vote(vote, Unit::Event);
+                    self.damaged(src, c, err);
+                }
+                Take::Damaged { err, warned }
+            }
+            ProbeEnd::Records(_) => Take::Done(c + 1),
+        }
+    }
+
+    /// Take a complete object `data[c..e]` according to its keys.
+    fn take_complete(&mut self, src: &Src, c: usize, e: usize, probe: Probe, vote: Vote) -> Take {
+        let data = src.data;
+        let text = |s: Option<Span>| s.map(|(a, b)| &data[a..b]);
+        let is_array = |s: Option<Span>| s.is_some_and(|(a, _)| data[a] == b'[');
+        if probe.digest_start.is_some() && probe.log_files.is_some() {
+            self.vote(vote, Unit::Digest);
+            self.take_digest(&data[c..e]);
+            return Take::Done(e);
+        }
+        if probe.is_event(data) {
+            self.vote(vote, Unit::Event);
+            self.emit(src, c, e);
+            return Take::Done(e);
+        }
+        if let (Some(dt), Some(detail)) = (probe.detail_type, probe.detail) {
+            self.vote(vote, Unit::EventBridge);
+            let dt_text = &data[dt.0..dt.1];
+            if dt_text.ends_with(b"via CloudTrail\"") && data[detail.0] == b'{' {
+                self.emit(src, detail.0, detail.1);
+            } else {
+                let source = text(probe.source)
+                    .map(|s| format!(" from {}", unquote(s)))
+                    .unwrap_or_default();
+                let reason = format!(
+                    "EventBridge event \"{}\"{source}, not from CloudTrail",
+                    unquote(dt_text)
+                );
+                self.note_not_ct(src, c, reason);
+            }
+            return Take::Done(e);
+        }
+        if probe.cloudtrail_event.is_some()
+            || (probe.lookup_event_id.is_some() && probe.lookup_event_name.is_some())
+        {
+            self.vote(vote, Unit::Lookup);
+            self.take_lookup_entry(src, c, e, &probe);
+            return Take::Done(e);
+        }
+        if is_array(probe.lookup_events) {
+            if let Some((a, _)) = probe.lookup_events {
+                self.vote(vote, Unit::Lookup);
+                self.walk_array(src, a, Elem::Any, false);
+                return Take::Done(e);
+            }
+        }
+        if let Some((a, b)) = probe.awslogs {
+            self.vote(vote, Unit::Cwl);
+            self.take_awslogs(src, a, b);
+            return Take::Done(e);
+        }
+        let log_events = if is_array(probe.log_events) {
+            probe.log_events
+        } else if is_array(probe.events) {
+            probe.events
+        } else {
+            None
+        };
+        if let Some((a, _)) = log_events {
+            self.vote(vote, Unit::Cwl);
+            if text(probe.message_type) == Some(b"\"CONTROL_MESSAGE\"") {
+                self.control_messages += 1;
+            }
+            self.walk_array(src, a, Elem::LogEvent, false);
+            return Take::Done(e);
+        }
+        Take::NotCt(e, Box::new(probe))
+    }
+
+    /// Unwrap a JSON string value `data[a..b]` (quotes included).
+    fn unescape(&mut self, src: &Src, a: usize, b: usize) -> Option<String> {
+        let raw = &src.data[a..b];
+        if let Ok(s) = serde_json::from_slice::<String>(raw) {
+            return Some(s);
+        }
+        let lossy = String::from_utf8_lossy(raw);
+        match serde_json::from_str::<String>(&lossy) {
+            Ok(s) => {
+                let bad = std::str::from_utf8(raw)
+                    .err()
+                    .map_or(0, |e| e.valid_up_to());
+                let at = a + bad;
+                self.warn_at(
+                    src,
+                    at,
+                    WarningKind::InvalidUtf8,
+                    "bytes that are not UTF-8 were replaced with \u{fffd} in the string",
+                );
+                Some(s)
+            }
+            Err(e) => {
+                let index = self.records;
+                self.records += 1;
+                let loc = self.loc(src, a);
+                let message = format!(
+                    "record {index} damaged {}: the JSON string holding it is invalid ({})",
+                    self.place(src, &loc),
+                    clean_message(&e.to_string())
+                );
+                self.warn(
+                    WarningKind::BadRecord,
+                    Location {
+                        record: Some(index),
+                        ..loc
+                    },
+                    message,
+                );
+                None
+            }
+        }
+    }
+
+    /// Read text embedded at `src`/`at` as JSON.
+    fn embedded(&mut self, src: &Src, at: usize, text: &[u8]) {
+        if src.level >= MAX_EMBED_LEVEL {
+            self.warn_at(
+                src,
+                at,
+                WarningKind::TooDeep,
+                "JSON embedded in JSON too many times over {at} was not read",
+            );
+            return;
+        }
+        let inner = Src {
+            data: text,
+            embed: Some(src.embed.unwrap_or(at)),
+            level: src.level + 1,
+        };
+        let start = skip_ws(text, 0);
+        match text.get(start) {
+            Some(b'{') | Some(b'[') => self.scan_json(&inner, start),
+            _ => self.note_not_ct(
+                src,
+                at,
+                "text that is not JSON where an event was expected".into(),
+            ),
+        }
+    }
+
+    /// A LookupEvents entry: the record is the JSON string in `CloudTrailEvent`; without
+    /// it, an event is built from the entry's own fields.
+    fn take_lookup_entry(&mut self, src: &Src, c: usize, e: usize, probe: &Probe) {
+        let data = src.data;
+        match probe.cloudtrail_event {
+            Some((a, b)) if data[a] == b'"' => {
+                if let Some(text) = self.unescape(src, a, b) {
+                    self.embedded(src, a, text.as_bytes());
+                }
+            }
+            Some((a, b)) if data[a] == b'{' => self.emit(src, a, b),
+            _ => match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
+                &data[c..e],
+            ) {
+                Ok(map) => {
+                    let built = super::build::from_lookup_entry(&map);
+                    self.add(src, c, &built);
+                }
+                Err(err) => {
+                    let index = self.records;
+                    self.records += 1;
+                    let loc = self.loc(src, c);
+                    let message = format!(
+                        "record {index} damaged {}: {}",
+                        self.place(src, &loc),
+                        clean_message(&err.to_string())
+                    );
+                    self.warn(
+                        WarningKind::BadRecord,
+                        Location {
+                            record: Some(index),
+                            ..loc
+                        },
+                        message,
+                    );
+                }
+            },
+        }
+    }
+
+    /// A CloudWatch Logs subscription payload: `{"awslogs":{"data":"<base64 gzip>"}}`.
+    fn take_awslogs(&mut self, src: &Src, a: usize, _b: usize) {
+        use base64::Engine as _;
+        let data = src.data;
+        let inner = if data[a] == b'{' {
+            let (probe, end) = probe_object(data, a, false);
+            match end {
+                ProbeEnd::Done(_) => probe.data,
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let Some((da, db)) = inner.filter(|(da, _)| data[*da] == b'"') else {
+            self.warn_at(
+                src,
+                a,
+                WarningKind::DamagedContainer,
+                "the CloudWatch Logs payload has no `data` string",
+            );
+            return;
+        };
+        let Some(b64) = self.unescape(src, da, db) else {
+            return;
+        };
+        let cleaned: Vec<u8> = b64.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        let bytes = match base64::engine::general_purpose::STANDARD.decode(&cleaned) {
+            Ok(b) => b,
+            Err(err) => {
+                self.warn_at(
+                    src,
+                    da,
+                    WarningKind::DamagedContainer,
+                    &format!("the CloudWatch Logs data is not valid base64 ({err})"),
+                );
+                return;
+            }
+        };
+        let payload = if bytes.starts_with(&decode::GZIP_MAGIC) {
+            let g = decode::gunzip(&bytes, self.decode_room);
+            self.decode_room = self.decode_room.saturating_sub(g.data.len() as u64);
+            if let Some(problem) = &g.problem {
+                self.warn_at(
+                    src,
+                    da,
+                    WarningKind::Compression,
+                    &format!("the CloudWatch Logs data {{at}} is damaged: {problem}; what came before it was read"),
+                );
+            }
+            if g.capped {
+                self.warn_at(
+                    src,
+                    da,
+                    WarningKind::Compression,
+                    "the CloudWatch Logs data {at} decompresses beyond the size limit; the rest was not read",
+                );
+            }
+            g.data
+        } else {
+            bytes
+        };
+        self.embedded(src, da, &payload);
+    }
+
+    /// A CloudWatch Logs event: `{"message":"<json>", ...}`.
+    fn take_log_event(&mut self, src: &Src, c: usize, probe: &Probe) {
+        let data = src.data;
+        match probe.message {
+            Some((a, b)) if data[a] == b'"' => {
+                if let Some(text) = self.unescape(src, a, b) {
+                    let t = text.trim_start();
+                    if t.starts_with('{') || t.starts_with('[') {
+                        self.embedded(src, a, text.as_bytes());
+                    } else {
+                        self.note_not_ct(
+                            src,
+                            a,
+                            "CloudWatch Logs messages that are not JSON".into(),
+                        );
+                    }
+                }
+            }
+            Some((a, b)) if data[a] == b'{' => self.scan_json(
+                &Src {
+                    data: &data[..b],
+                    ..*src
+                },
+                a,
+            ),
+            _ => self.note_not_ct(src, c, "CloudWatch Logs events without a message".into()),
+        }
+    }
+
+    fn take_digest(&mut self, text: &[u8]) {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct LogFile {
+            #[serde(rename = "s3Object")]
+            object: String,
+            #[serde(rename = "hashValue")]
+            hash: String,
+        }
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct Digest {
+            #[serde(rename = "awsAccountId")]
+            account: String,
+            #[serde(rename = "digestStartTime")]
+            start: String,
+            #[serde(rename = "digestEndTime")]
+            end: String,
+            #[serde(rename = "logFiles")]
+            log_files: Vec<LogFile>,
+        }
+        let d: Digest = serde_json::from_slice(text).unwrap_or_default();
+        let mut log_files: Vec<(String, String)> = d
+            .log_files
+            .into_iter()
+            .map(|f| (f.object, f.hash))
+            .collect();
+        log_files.sort();
+        self.digest = Some(DigestInfo {
+            account: d.account,
+            start: d.start,
+            end: d.end,
+            log_files,
+        });
+    }
+
+    // ----- arrays -------------------------------------------------------------------
+
+    /// Walk the array whose `[` is at `data[at]` element by element, surviving damage.
+    /// Returns the offset after its `]`, or `None` when the rest of the text was used up.
+    fn walk_array(&mut self, src: &Src, at: usize, elem: Elem, top: bool) -> Option<usize> {
+        let data = src.data;
+        let vote = if top { Vote::Elem } else { Vote::No };
+        let mut i = at + 1;
+        let mut expect_value = true;
+        loop {
+            i = skip_ws(data, i);
+            match data.get(i) {
+                None => {
+                    self.warn_at(
+                        src,
+                        data.len(),
+                        WarningKind::DamagedContainer,
+                        "the list ends early (truncated)",
+                    );
+                    return None;
+                }
+                Some(b']') => return Some(i + 1),
+                Some(b',') => {
+                    expect_value = true;
+                    i += 1;
+                }
+                Some(b'{') => {
+                    if !expect_value {
+                        self.warn_at(
+                            src,
+                            i,
+                            WarningKind::DamagedContainer,
+                            "a `,` is missing between records",
+                        );
+                    }
+                    i = self.take_element(src, i, elem, vote)?;
+                    expect_value = false;
+                }
+                Some(&b) => {
+                    let token_end = skip_value(data, i);
+                    let is_json = match token_end {
+                        Ok(e) => b == b'"' || b == b'[' || is_scalar(&data[i..e]),
+                        Err(err) => b == b'[' && err.kind == ScanErrorKind::TooDeep,
+                    };
+                    if is_json {
+                        if !expect_value {
+                            self.warn_at(src, i, WarningKind::DamagedContainer, "a `,` is missing");
+                        }
+                        let e = match token_end {
+                            Ok(e) => e,
+                            Err(err) => {
+                                self.warn_at(
+                                    src,
+                                    err.at,
+                                    WarningKind::TooDeep,
+                                    &format!("nesting deeper than {MAX_DEPTH} levels {{at}}: that value was not read"),
+                                );
+                                skip_deep(data, i)?
+                            }
+                        };
+                        match (elem, b) {
+                            (Elem::Record, _) => {
+                                let index = self.records;
+                                self.records += 1;
+                                let loc = self.loc(src, i);
+                                let message = format!(
+                                    "record {index} {} is not a JSON object",
+                                    self.place(src, &loc)
+                                );
+                                self.warn(
+                                    WarningKind::BadRecord,
+                                    Location {
+                                        record: Some(index),
+                                        ..loc
+                                    },
+                                    message,
+                                );
+                            }
+                            (_, b'[') => {
+                                let before = (self.events, self.records);
+                                self.scan_text(src, i + 1, e);
+                                if (self.events, self.records) == before {
+                                    self.note_not_ct(
+                                        src,
+                                        i,
+                                        "JSON array, but no CloudTrail events".into(),
+                                    );
+                                }
+                            }
+                            _ => self.note_not_ct(
+                                src,
+                                i,
+                                "JSON values that are not CloudTrail events".into(),
+                            ),
+                        }
+                        i = e;
+                        expect_value = false;
+                    } else {
+                        // Stray text such as the documentation's `..additional entries`.
+                        let what = format!("unexpected text `{}` in the list", snippet(&data[i..]));
+                        self.warn_at(src, i, WarningKind::DamagedContainer, &what);
+                        let k = memchr::memchr2(b'{', b']', &data[i..])?;
+                        i += k;
+                        expect_value = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Take the object element at `data[i]`; returns where to go on, or `None` when the
+    /// damage runs to the end of the text.
+    fn take_element(&mut self, src: &Src, i: usize, elem: Elem, vote: Vote) -> Option<usize> {
+        let data = src.data;
+        match elem {
+            Elem::Any => match self.take_object(src, i, vote) {
+                Take::Done(e) => Some(e),
+                Take::NotCt(e, probe) => {
+                    self.search_inside(src, i, e, &probe);
+                    Some(e)
+                }
+                Take::Damaged { err, warned } => {
+                    if !warned {
+                        let (pos, what) = self.json_error_at(src, i, err);
+                        self.warn_at(
+                            src,
+                            pos,
+                            WarningKind::DamagedContainer,
+                            &format!("the JSON is damaged ({what})"),
+                        );
+                    }
+                    self.resync(src, i + 1)
+                }
+            },
+            Elem::Record | Elem::LogEvent => {
+                let (probe, end) = probe_object(data, i, false);
+                match end {
+                    ProbeEnd::Done(e) => {
+                        self.spend(i, e);
+                        if elem == Elem::LogEvent {
+                            self.take_log_event(src, i, &probe);
+                        } else if probe.is_event(data) {
+                            self.emit(src, i, e);
+                        } else if is_lambda_record(data, &probe) {
+                            self.note_not_ct(
+                                src,
+                                i,
+                                "AWS event notification records (such as S3 or SQS), not CloudTrail events"
+                                    .into(),
+                            );
+                        } else if let Take::NotCt(..) =
+                            self.take_complete(src, i, e, probe, Vote::No)
+                        {
+                            // A record of a CloudTrail list loads with whatever fields it has.
+                            self.emit(src, i, e);
+                        }
+                        Some(e)
+                    }
+                    ProbeEnd::Failed(err) => {
+                        self.spend(i, err.at);
+                        if err.kind == ScanErrorKind::TooDeep {
+                            self.warn_at(
+                                src,
+                                err.at,
+                                WarningKind::TooDeep,
+                                &format!("nesting deeper than {MAX_DEPTH} levels {{at}}: that record was not read"),
+                            );
+                            return skip_deep(data, i);
+                        }
+                        self.damaged(src, i, err);
+                        if err.kind == ScanErrorKind::Eof {
+                            return None;
+                        }
+                        self.resync(src, i + 1)
+                    }
+                    ProbeEnd::Records(_) => Some(i + 1),
+                }
+            }
+        }
+    }
+
+    /// After damage: the offset of the next `{` that starts a complete object that looks
+    /// like an event.
+    fn resync(&mut self, src: &Src, from: usize) -> Option<usize> {
+        let data = src.data;
+        let mut j = from;
+        while let Some(k) = memchr(b'{', data.get(j..)?) {
+            let c = j + k;
+            if self.work > self.budget {
+                self.give_up(src, c);
+                return None;
+            }
+            let (probe, end) = probe_object(data, c, false);
+            match end {
+                ProbeEnd::Done(e) => {
+                    self.spend(c, e);
+                    if probe.looks_like_event() || probe.is_event(data) {
+                        return Some(c);
+                    }
+                }
+                ProbeEnd::Failed(err) => {
+                    self.spend(c, err.at);
+                }
+                ProbeEnd::Records(_) => {}
+            }
+            j = c + 1;
+        }
+        None
+    }
+}
+
+/// `{"eventSource":"aws:s3",...}` and friends: Lambda event-source records.
+fn is_lambda_record(data: &[u8], probe: &Probe) -> bool {
+    [probe.event_source, probe.lookup_event_source]
+        .iter()
+        .flatten()
+        .any(|(a, b)| data[*a..*b].starts_with(b"\"aws:"))
+}
+
+/// A bare JSON scalar: a number, `true`, `false` or `null`.
+fn is_scalar(token: &[u8]) -> bool {
+    matches!(token, b"true" | b"false" | b"null")
+        || token
+            .first()
+            .is_some_and(|b| *b == b'-' || b.is_ascii_digit())
+}
+
+/// The first error serde_json finds in `slice` (which starts at a value): byte offset
+/// within `slice` and the plain message.
+pub fn first_json_error(slice: &[u8]) -> Option<(usize, String)> {
+    let mut it = serde_json::Deserializer::from_slice(slice).into_iter::<serde::de::IgnoredAny>();
+    match it.next() {
+        Some(Err(e)) => {
+            let off = offset_of(slice, e.line() as u32, e.column() as u32);
+            Some((off, clean_message(&e.to_string())))
+        }
+        _ => None,
+    }
+}
+
+/// Byte offset of 1-based (line, column) in `text`; column 0 means the line's start.
+pub fn offset_of(text: &[u8], line: u32, column: u32) -> usize {
+    let mut start = 0usize;
+    if line > 1 {
+        let mut seen = 1u32;
+        for nl in memchr::memchr_iter(b'\n', text) {
+            seen += 1;
+            if seen == line {
+                start = nl + 1;
+                break;
+            }
+        }
+    }
+    (start + (column.saturating_sub(1) as usize)).min(text.len())
+}
+
+/// Drop a trailing " at line N column M" (positions are given separately).
+pub fn clean_message(message: &str) -> String {
+    let m = message.trim();
+    if let Some(i) = m.rfind(" at line ") {
+        let tail = &m[i + " at line ".len()..];
+        let mut parts = tail.split(" column ");
+        let is_pos = parts
+            .next()
+            .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
+            && parts
+                .next()
+                .is_some_and(|c| c.chars().all(|c| c.is_ascii_digit()))
+            && parts.next().is_none();
+        if is_pos {
+            return m[..i].to_owned();
+        }
+    }
+    m.to_owned()
+}
+
+/// A short, printable excerpt of `data` for messages.
+pub fn snippet(data: &[u8]) -> String {
+    let end = data
+        .iter()
+        .take(40)
+        .position(|b| *b == b'\n' || *b == b'\r')
+        .unwrap_or(data.len().min(40));
+    let s = String::from_utf8_lossy(&data[..end]);
+    let mut out: String = s.chars().filter(|c| !c.is_control()).take(30).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// `"abc"` -> `abc` for messages.
+fn unquote(raw: &[u8]) -> String {
+    let s = String::from_utf8_lossy(raw);
+    let s = s.trim_matches('"');
+    s.chars().filter(|c| !c.is_control()).take(80).collect()
+}
+
+/// The object's key names for a message, sorted, at most [`Probe::KEPT_NAMES`].
+pub fn key_list(data: &[u8], probe: &Probe) -> String {
+    let mut names: Vec<String> = probe
+        .names()
+        .iter()
+        .map(|(a, b)| unquote(&data[*a..*b]))
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut list = names.join(", ");
+    if probe.keys > probe.names().len() {
+        list.push_str(&format!(" and {} more", probe.keys - probe.names().len()));
+    }
+    if list.is_empty() {
+        list = "none (an empty object)".into();
+    }
+    list
+}
