@@ -1,9 +1,112 @@
-//! The page's components.
+//! The page's components, one per file, over one shared [`state::AppState`].
+//!
+//! Layout: a top bar (brand, query, grouping, theme), the summary bar, then three
+//! columns: the sidebar (loading, files, facets), the events (groups and the virtualised
+//! table) and the detail pane of the selected event.
 
+pub mod client;
+pub mod detail;
+pub mod facets;
+pub mod files_panel;
+pub mod format;
+pub mod groups;
+pub mod json;
+pub mod json_tree;
+pub mod keyboard;
+pub mod load_panel;
+pub mod loader;
+pub mod query_bar;
+pub mod sample;
+pub mod state;
+pub mod summary_bar;
+pub mod table;
+pub mod theme;
+
+use leptos::ev;
 use leptos::prelude::*;
 
-/// The root component.
+use self::state::{expect_state, AppState};
+
+/// The root component: provides the state, listens for drops and keys on the window.
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <main class="ts-app" data-testid="app" data-busy="false"><h1>"Trailscope"</h1></main> }
+    let state = AppState::new();
+    provide_context(state);
+    theme::install(state);
+    keyboard::install(state);
+
+    let dragging = RwSignal::new(0i32);
+    let _ = window_event_listener(ev::dragenter, move |e: ev::DragEvent| {
+        if carries_files(&e) {
+            e.prevent_default();
+            dragging.update(|n| *n += 1);
+        }
+    });
+    let _ = window_event_listener(ev::dragleave, move |_e: ev::DragEvent| {
+        dragging.update(|n| *n = (*n - 1).max(0));
+    });
+    let _ = window_event_listener(ev::dragover, move |e: ev::DragEvent| {
+        // Without this the browser opens the dropped file instead of handing it to us.
+        e.prevent_default();
+        if let Some(dt) = e.data_transfer() {
+            dt.set_drop_effect("copy");
+        }
+    });
+    let _ = window_event_listener(ev::drop, move |e: ev::DragEvent| {
+        e.prevent_default();
+        dragging.set(0);
+        if let Some(dt) = e.data_transfer() {
+            loader::load(state, loader::drop_sources(&dt));
+        }
+    });
+
+    view! {
+        <div
+            class="ts-app"
+            class:ts-app--dragging={move || dragging.get() > 0}
+            data-testid="app"
+            data-busy=move || state.busy().to_string()
+        >
+            <header class="ts-topbar">
+                <div class="ts-brand">
+                    <span class="ts-brand__mark" aria-hidden="true">"◆"</span>
+                    <span class="ts-brand__name">"Trailscope"</span>
+                </div>
+                <query_bar::QueryBar/>
+                <groups::GroupBySelect/>
+                <theme::ThemeToggle/>
+            </header>
+            <summary_bar::SummaryBar/>
+            <div class="ts-main" class:ts-main--detail=move || state.detail_open.get() && state.selected.get().is_some()>
+                <aside class="ts-sidebar">
+                    <load_panel::LoadPanel/>
+                    <files_panel::FilesPanel/>
+                    <facets::Facets/>
+                </aside>
+                <section class="ts-events" aria-label="Events">
+                    <groups::Groups/>
+                    <table::EventTable/>
+                </section>
+                <detail::DetailPane/>
+            </div>
+            <div class="ts-dropzone" aria-hidden="true">
+                <div class="ts-dropzone__box">"Drop CloudTrail files or folders to read them here. Nothing is uploaded."</div>
+            </div>
+        </div>
+    }
+}
+
+fn carries_files(e: &ev::DragEvent) -> bool {
+    e.data_transfer()
+        .map(|dt| {
+            dt.types()
+                .iter()
+                .any(|t| t.as_string().as_deref() == Some("Files"))
+        })
+        .unwrap_or(false)
+}
+
+/// Re-exported for components that only need the state.
+pub fn state() -> AppState {
+    expect_state()
 }

@@ -1,0 +1,91 @@
+//! Facets: the top values of ten fields under the current query, with counts. A click
+//! adds `field:value` to the query; Alt-, Ctrl- or Cmd-click adds `-field:value`.
+
+use leptos::prelude::*;
+use trailscope_core::engine::Field;
+
+use super::format::group_digits;
+use super::state::expect_state;
+
+/// The faceted fields, in display order.
+pub const FIELDS: &[Field] = &[
+    Field::Service,
+    Field::EventName,
+    Field::Principal,
+    Field::RecipientAccountId,
+    Field::AwsRegion,
+    Field::SourceIpAddress,
+    Field::ErrorCode,
+    Field::UserAgent,
+    Field::IdentityType,
+    Field::ReadOnly,
+];
+
+/// Values shown per facet.
+const TOP: usize = 8;
+
+/// All facets.
+#[component]
+pub fn Facets() -> impl IntoView {
+    let state = expect_state();
+    view! {
+        <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.engine.is_empty()>
+            <h2 class="ts-panel__title">"Facets" <span class="ts-panel__hint">"click to filter · Alt-click to exclude"</span></h2>
+            {FIELDS.iter().map(|&field| view! { <FacetBlock field/> }).collect_view()}
+        </section>
+    }
+}
+
+/// One facet.
+#[component]
+fn FacetBlock(
+    /// The field to count.
+    field: Field,
+) -> impl IntoView {
+    let state = expect_state();
+    let facet = Memo::new(move |_| {
+        state
+            .outcome
+            .with(|o| state.engine.facet(&o.ids, field, TOP))
+    });
+    let name = field.name();
+    view! {
+        <div class="ts-facet" data-testid="facet" data-field=name>
+            <h3 class="ts-facet__title">
+                {field.label()}
+                <span class="ts-facet__distinct">{move || facet.with(|f| format!("{} values", group_digits(u64::from(f.distinct))))}</span>
+            </h3>
+            <ul class="ts-facet__list">
+                {move || {
+                    let f = facet.get();
+                    let max = f.values.first().map(|(_, c)| *c).unwrap_or(1).max(1);
+                    f.values.into_iter().map(|(value, count)| {
+                        let label = if value.is_empty() { "(none)".to_string() } else { value.clone() };
+                        let pct = f64::from(count) / f64::from(max) * 100.0;
+                        let v = value.clone();
+                        let title = format!("{label}\nClick: only these · Alt-click: exclude");
+                        view! {
+                            <li>
+                                <button
+                                    class="ts-facet__value"
+                                    data-testid="facet-value"
+                                    data-value=value.clone()
+                                    data-count=count.to_string()
+                                    title=title
+                                    on:click=move |ev: leptos::ev::MouseEvent| {
+                                        let exclude = ev.alt_key() || ev.ctrl_key() || ev.meta_key();
+                                        state.add_term(name, &v, exclude);
+                                    }
+                                >
+                                    <span class="ts-facet__bar" style:width=format!("{pct:.1}%")></span>
+                                    <span class="ts-facet__label">{label}</span>
+                                    <span class="ts-facet__count">{group_digits(u64::from(count))}</span>
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,79 @@
+//! The loading controls: file picker, folder picker, paste box and the sample button.
+//! Dropping anywhere on the window does the same (see [`super::App`]).
+
+use leptos::prelude::*;
+
+use super::loader::{self, Source};
+use super::sample;
+use super::state::expect_state;
+
+/// Pickers, paste box and "Try sample logs".
+#[component]
+pub fn LoadPanel() -> impl IntoView {
+    let state = expect_state();
+    let paste = RwSignal::new(String::new());
+    let folder = NodeRef::<leptos::html::Input>::new();
+    // `webkitdirectory` is not a standard attribute, so it is set on the element directly.
+    Effect::new(move |_| {
+        if let Some(input) = folder.get() {
+            input.set_webkitdirectory(true);
+        }
+    });
+
+    let on_files = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let sources = loader::input_sources(&input);
+        // Reset so choosing the same file again fires `change` again.
+        input.set_value("");
+        loader::load(state, sources);
+    };
+    let load_paste = move |_| {
+        let text = paste.get_untracked();
+        if text.trim().is_empty() {
+            return;
+        }
+        loader::load(
+            state,
+            vec![Source::Bytes("pasted".into(), text.into_bytes())],
+        );
+        paste.set(String::new());
+    };
+    let load_sample = move |_| {
+        let sources = sample::FILES
+            .iter()
+            .map(|(name, text)| Source::Bytes((*name).to_string(), text.as_bytes().to_vec()))
+            .collect();
+        loader::load(state, sources);
+    };
+
+    view! {
+        <section class="ts-panel ts-load" aria-label="Load logs">
+            <h2 class="ts-panel__title">"Load logs"</h2>
+            <p class="ts-load__hint">"Drop files or folders anywhere. Everything stays in this tab."</p>
+            <div class="ts-load__buttons">
+                <label class="ts-button ts-button--primary">
+                    "Open files"
+                    <input class="ts-visually-hidden" type="file" multiple data-testid="file-input" on:change=on_files/>
+                </label>
+                <label class="ts-button">
+                    "Open folder"
+                    <input class="ts-visually-hidden" type="file" multiple node_ref=folder data-testid="folder-input" on:change=on_files/>
+                </label>
+                <button class="ts-button" data-testid="load-sample" on:click=load_sample>"Try sample logs"</button>
+            </div>
+            <div class="ts-load__paste">
+                <textarea
+                    class="ts-load__textarea"
+                    data-testid="paste-input"
+                    aria-label="Paste log text"
+                    rows="3"
+                    spellcheck="false"
+                    placeholder="…or paste log text: {\"Records\": [ … ]}, JSON lines, a Markdown page with events"
+                    prop:value=move || paste.get()
+                    on:input=move |ev| paste.set(event_target_value(&ev))
+                ></textarea>
+                <button class="ts-button ts-button--small" data-testid="paste-load" on:click=load_paste>"Load pasted text"</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,368 @@
+//! The app's shared state: one `Copy` struct of signals and memos, provided once by
+//! [`crate::app::App`] and read with [`expect_state`].
+//!
+//! Bulk data never sits in a signal per row: the query result, the group filter and the
+//! sort order are each one [`Ids`] list in a memo; the table asks the engine for the few
+//! rows it renders.
+
+use leptos::prelude::*;
+use trailscope_core::engine::{Field, ParamColumn, QueryError, Row};
+
+use super::client::{EngineHandle, Ids};
+use super::format;
+
+/// A base column of the event table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// `eventTime`.
+    Time,
+    /// `eventName`.
+    EventName,
+    /// Derived service name.
+    Service,
+    /// `eventSource`.
+    EventSource,
+    /// Derived principal.
+    Principal,
+    /// `userIdentity.type`.
+    IdentityType,
+    /// Account.
+    Account,
+    /// `awsRegion`.
+    Region,
+    /// `sourceIPAddress`.
+    SourceIp,
+    /// `errorCode` and the failed mark.
+    Error,
+    /// `userAgent`.
+    UserAgent,
+    /// Read-only flag.
+    ReadOnly,
+}
+
+impl Column {
+    /// Every column, in table order.
+    pub const ALL: &'static [Column] = &[
+        Column::Time,
+        Column::EventName,
+        Column::Service,
+        Column::EventSource,
+        Column::Principal,
+        Column::IdentityType,
+        Column::Account,
+        Column::Region,
+        Column::SourceIp,
+        Column::Error,
+        Column::UserAgent,
+        Column::ReadOnly,
+    ];
+
+    /// Shown before the user chooses.
+    pub const DEFAULT: &'static [Column] = &[
+        Column::Time,
+        Column::EventName,
+        Column::Service,
+        Column::Principal,
+        Column::Account,
+        Column::Region,
+        Column::SourceIp,
+        Column::Error,
+    ];
+
+    /// Header text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Time => "Time",
+            Column::EventName => "Event name",
+            Column::Service => "Service",
+            Column::EventSource => "Event source",
+            Column::Principal => "Principal",
+            Column::IdentityType => "Identity type",
+            Column::Account => "Account",
+            Column::Region => "Region",
+            Column::SourceIp => "Source IP",
+            Column::Error => "Error",
+            Column::UserAgent => "User agent",
+            Column::ReadOnly => "Read-only",
+        }
+    }
+
+    /// Stable identifier (CSS modifier, test attribute).
+    pub fn id(self) -> &'static str {
+        match self {
+            Column::Time => "time",
+            Column::EventName => "event-name",
+            Column::Service => "service",
+            Column::EventSource => "event-source",
+            Column::Principal => "principal",
+            Column::IdentityType => "identity-type",
+            Column::Account => "account",
+            Column::Region => "region",
+            Column::SourceIp => "source-ip",
+            Column::Error => "error",
+            Column::UserAgent => "user-agent",
+            Column::ReadOnly => "read-only",
+        }
+    }
+
+    /// The engine field the column sorts on.
+    pub fn field(self) -> Field {
+        match self {
+            Column::Time => Field::EventTime,
+            Column::EventName => Field::EventName,
+            Column::Service => Field::Service,
+            Column::EventSource => Field::EventSource,
+            Column::Principal => Field::Principal,
+            Column::IdentityType => Field::IdentityType,
+            Column::Account => Field::RecipientAccountId,
+            Column::Region => Field::AwsRegion,
+            Column::SourceIp => Field::SourceIpAddress,
+            Column::Error => Field::ErrorCode,
+            Column::UserAgent => Field::UserAgent,
+            Column::ReadOnly => Field::ReadOnly,
+        }
+    }
+
+    /// Grid track size.
+    pub fn width(self) -> &'static str {
+        match self {
+            Column::Time => "11.5rem",
+            Column::EventName => "minmax(10rem, 1.2fr)",
+            Column::Service => "minmax(8rem, 1fr)",
+            Column::EventSource => "minmax(8rem, 1fr)",
+            Column::Principal => "minmax(9rem, 1.3fr)",
+            Column::IdentityType => "7.5rem",
+            Column::Account => "8.5rem",
+            Column::Region => "7rem",
+            Column::SourceIp => "minmax(7rem, 0.8fr)",
+            Column::Error => "minmax(8rem, 1fr)",
+            Column::UserAgent => "minmax(10rem, 1.5fr)",
+            Column::ReadOnly => "5.5rem",
+        }
+    }
+
+    /// The cell text of a row.
+    pub fn text(self, row: &Row, offset_minutes: i32) -> String {
+        match self {
+            Column::Time => row
+                .time_ms
+                .map(|ms| format::format_time(ms, offset_minutes))
+                .unwrap_or_default(),
+            Column::EventName => row.event_name.clone(),
+            Column::Service => row.service.clone(),
+            Column::EventSource => row.event_source.clone(),
+            Column::Principal => row.principal.clone(),
+            Column::IdentityType => row.identity_type.clone(),
+            Column::Account => row.account.clone(),
+            Column::Region => row.region.clone(),
+            Column::SourceIp => row.source_ip.clone(),
+            Column::Error => row.error_code.clone(),
+            Column::UserAgent => row.user_agent.clone(),
+            Column::ReadOnly => match row.read_only {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+        }
+    }
+}
+
+/// Light or dark, when the user chose one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Light colours.
+    Light,
+    /// Dark colours.
+    Dark,
+}
+
+/// What the query box produced: the events of the last valid query, and the error of the
+/// current one if it is not valid (the previous results stay on screen).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryOutcome {
+    /// Matching events of the last valid query.
+    pub ids: Ids,
+    /// Why the current query is not valid.
+    pub error: Option<QueryError>,
+}
+
+/// A chosen group: the grouping keys (as in the `group-by` value) and the path of values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupFilter {
+    /// The `group-by` value it was chosen under.
+    pub group_by: String,
+    /// One value per level, from the top.
+    pub path: Vec<String>,
+}
+
+/// Everything the components share.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The engine.
+    pub engine: EngineHandle,
+    /// Loads in progress.
+    pub loading: RwSignal<u32>,
+    /// A typed query is waiting for its pause to apply.
+    pub query_pending: RwSignal<bool>,
+    /// What is in the query box.
+    pub query_text: RwSignal<String>,
+    /// The query that applies.
+    pub query: RwSignal<String>,
+    /// The `group-by` value: "" (none), one field name, or two joined by `>`.
+    pub group_by: RwSignal<String>,
+    /// The group the table is narrowed to.
+    pub group_filter: RwSignal<Option<GroupFilter>>,
+    /// Sort field and direction (descending when true).
+    pub sort: RwSignal<(Field, bool)>,
+    /// Visible base columns.
+    pub columns: RwSignal<Vec<Column>>,
+    /// Show times in the browser's zone instead of UTC.
+    pub local_time: RwSignal<bool>,
+    /// The selected event (engine index).
+    pub selected: RwSignal<Option<u32>>,
+    /// The detail pane is open.
+    pub detail_open: RwSignal<bool>,
+    /// The theme the user chose, if any (else the system's).
+    pub theme: RwSignal<Option<Theme>>,
+    /// Files that could not even be read by the browser: (name, reason).
+    pub read_errors: RwSignal<Vec<(String, String)>>,
+    /// Ask the table to bring a position into view.
+    pub reveal: RwSignal<Option<usize>>,
+    /// Query results (the previous valid ones when the query has an error).
+    pub outcome: Memo<QueryOutcome>,
+    /// Query results narrowed to the chosen group.
+    pub view: Memo<Ids>,
+    /// `view` in table order.
+    pub sorted: Memo<Ids>,
+    /// Parameter columns when the view holds one service or one operation.
+    pub params: Memo<Vec<ParamColumn>>,
+}
+
+/// Parses a `group-by` value into engine fields (empty for none or unknown names).
+pub fn group_keys(value: &str) -> Vec<Field> {
+    if value.is_empty() {
+        return Vec::new();
+    }
+    let keys: Vec<Field> = value.split('>').filter_map(Field::from_name).collect();
+    if keys.len() == value.split('>').count() {
+        keys
+    } else {
+        Vec::new()
+    }
+}
+
+impl AppState {
+    /// Creates the state and its memos; call once, inside the app's owner.
+    pub fn new() -> Self {
+        let engine = EngineHandle::new();
+        let query = RwSignal::new(String::new());
+        let group_by = RwSignal::new(String::new());
+        let group_filter = RwSignal::new(None::<GroupFilter>);
+        let sort = RwSignal::new((Field::EventTime, true));
+
+        let outcome = Memo::new(move |prev: Option<&QueryOutcome>| {
+            let q = query.get();
+            match engine.query(&q) {
+                Ok(ids) => QueryOutcome { ids, error: None },
+                Err(error) => QueryOutcome {
+                    ids: prev.map(|p| p.ids.clone()).unwrap_or_default(),
+                    error: Some(error),
+                },
+            }
+        });
+        let view = Memo::new(move |_| {
+            let ids = outcome.with(|o| o.ids.clone());
+            match group_filter.get() {
+                Some(g) => {
+                    let keys = group_keys(&g.group_by);
+                    if keys.is_empty() || g.path.is_empty() || g.path.len() > keys.len() {
+                        ids
+                    } else {
+                        engine.group_members(&ids, &keys[..g.path.len()], &g.path)
+                    }
+                }
+                None => ids,
+            }
+        });
+        let sorted = Memo::new(move |_| {
+            let (by, desc) = sort.get();
+            view.with(|ids| engine.sorted(ids, by, desc))
+        });
+        let params = Memo::new(move |_| {
+            view.with(|ids| {
+                if ids.is_empty() {
+                    return Vec::new();
+                }
+                let single = |field| engine.facet(ids, field, 2).values.len() == 1;
+                if single(Field::EventName) || single(Field::EventSource) {
+                    engine.param_columns(ids, 12)
+                } else {
+                    Vec::new()
+                }
+            })
+        });
+
+        AppState {
+            engine,
+            loading: RwSignal::new(0),
+            query_pending: RwSignal::new(false),
+            query_text: RwSignal::new(String::new()),
+            query,
+            group_by,
+            group_filter,
+            sort,
+            columns: RwSignal::new(Column::DEFAULT.to_vec()),
+            local_time: RwSignal::new(false),
+            selected: RwSignal::new(None),
+            detail_open: RwSignal::new(false),
+            theme: RwSignal::new(None),
+            read_errors: RwSignal::new(Vec::new()),
+            reveal: RwSignal::new(None),
+            outcome,
+            view,
+            sorted,
+            params,
+        }
+    }
+
+    /// Whether anything is loading or waiting to compute.
+    pub fn busy(&self) -> bool {
+        self.loading.get() > 0 || self.query_pending.get()
+    }
+
+    /// Sets the query box and applies it at once.
+    pub fn apply_query(&self, text: String) {
+        self.query_pending.set(false);
+        self.query_text.set(text.clone());
+        self.query.set(text);
+    }
+
+    /// Adds `field:value` (or its exclusion) to the query and applies it.
+    pub fn add_term(&self, field: &str, value: &str, exclude: bool) {
+        let term = format::query_term(field, value, exclude);
+        let next = format::append_term(&self.query_text.get_untracked(), &term);
+        self.apply_query(next);
+    }
+
+    /// Minutes east of UTC for displayed times: 0 in UTC mode, the browser's offset at
+    /// `ms` in local mode.
+    pub fn offset_at(&self, ms: i64) -> i32 {
+        if self.local_time.get() {
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+            -(date.get_timezone_offset() as i32)
+        } else {
+            0
+        }
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The app state from context.
+pub fn expect_state() -> AppState {
+    expect_context::<AppState>()
+}

@@ -1,0 +1,382 @@
+//! The event table: virtualised with a fixed row height. Only the rows in the scrolled
+//! window (plus a few above and below) exist as elements, between two spacers whose
+//! heights stand for the rest, so a million events cost the same as a hundred. The table
+//! owns its scroll container; rows are asked from the engine as they come into view.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use trailscope_core::engine::{Field, Row};
+
+use super::format::{display_param, group_digits};
+use super::state::{expect_state, AppState, Column};
+
+/// Height of one row in CSS pixels; `.ts-table__row` in style/main.css uses the same.
+pub const ROW_HEIGHT: f64 = 24.0;
+/// Rows rendered beyond each edge of the visible window.
+const OVERSCAN: usize = 8;
+/// Never more row elements than this, however tall the window.
+const MAX_ROWS: usize = 100;
+/// Parameter columns shown at most.
+const MAX_PARAMS: usize = 12;
+
+/// Which rows to render for a scroll position: `[start, end)` of `total`.
+pub fn window_range(total: usize, scroll_top: f64, viewport: f64) -> (usize, usize) {
+    let first = (scroll_top.max(0.0) / ROW_HEIGHT).floor() as usize;
+    let visible = (viewport.max(0.0) / ROW_HEIGHT).ceil() as usize + 1;
+    let start = first.saturating_sub(OVERSCAN).min(total);
+    let end = (first + visible + OVERSCAN)
+        .min(total)
+        .min(start + MAX_ROWS);
+    (start, end)
+}
+
+/// A column as shown: a base column or a parameter path.
+#[derive(Clone, PartialEq)]
+enum Col {
+    Base(Column),
+    Param(String),
+}
+
+impl Col {
+    fn width(&self) -> &'static str {
+        match self {
+            Col::Base(c) => c.width(),
+            Col::Param(_) => "minmax(8rem, 1fr)",
+        }
+    }
+}
+
+fn template(cols: &[Col]) -> String {
+    let mut t = String::from("1.75rem");
+    for c in cols {
+        t.push(' ');
+        t.push_str(c.width());
+    }
+    t
+}
+
+/// The table with its toolbar.
+#[component]
+pub fn EventTable() -> impl IntoView {
+    let state = expect_state();
+    let scroller = NodeRef::<html::Div>::new();
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = RwSignal::new(720.0f64);
+    let chooser_open = RwSignal::new(false);
+
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            let h = f64::from(el.client_height());
+            if h > 0.0 {
+                viewport.set(h);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let _ = window_event_listener(ev::resize, move |_| measure());
+
+    // A new view starts at the top.
+    Effect::new(move |_| {
+        state.sorted.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        scroll_top.set(0.0);
+        measure();
+    });
+    // Keyboard selection scrolls its row into view.
+    Effect::new(move |_| {
+        let Some(pos) = state.reveal.get() else {
+            return;
+        };
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let top = pos as f64 * ROW_HEIGHT;
+        let st = f64::from(el.scroll_top());
+        let room = f64::from(el.client_height()) - ROW_HEIGHT; // minus the sticky header
+        if top < st {
+            el.set_scroll_top(top as i32);
+        } else if top + ROW_HEIGHT > st + room {
+            el.set_scroll_top((top + ROW_HEIGHT - room).ceil() as i32);
+        }
+        scroll_top.set(f64::from(el.scroll_top()));
+    });
+
+    let total = Memo::new(move |_| state.sorted.with(|ids| ids.len()));
+    let range = Memo::new(move |_| window_range(total.get(), scroll_top.get(), viewport.get()));
+    let rows = Memo::new(move |_| {
+        let (start, end) = range.get();
+        state.sorted.with(|ids| {
+            ids.as_slice()
+                .get(start..end)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(k, &index)| (start + k, state.engine.row(index)))
+                .collect::<Vec<(usize, Row)>>()
+        })
+    });
+    let cols = Memo::new(move |_| {
+        let mut out: Vec<Col> = state.columns.get().into_iter().map(Col::Base).collect();
+        out.extend(
+            state
+                .params
+                .get()
+                .into_iter()
+                .take(MAX_PARAMS)
+                .map(|p| Col::Param(p.path)),
+        );
+        out
+    });
+    let grid = Memo::new(move |_| cols.with(|c| template(c)));
+    let min_width = Memo::new(move |_| cols.with(|c| format!("{}rem", 2 + c.len() * 8)));
+    let param_note = Memo::new(move |_| {
+        if state.params.with(Vec::is_empty) {
+            return None;
+        }
+        let name = |f| {
+            state
+                .view
+                .with(|ids| state.engine.facet(ids, f, 2))
+                .values
+                .first()
+                .map(|v| v.0.clone())
+        };
+        name(Field::EventName)
+            .filter(|_| {
+                state
+                    .view
+                    .with(|ids| state.engine.facet(ids, Field::EventName, 2).values.len() == 1)
+            })
+            .or_else(|| name(Field::EventSource))
+    });
+
+    view! {
+        <div class="ts-table" class:ts-table--empty=move || state.engine.is_empty()>
+            <div class="ts-table__toolbar">
+                <span class="ts-table__count">
+                    {move || format!("{} events in view", group_digits(total.get() as u64))}
+                </span>
+                {move || param_note.get().map(|n| view! {
+                    <span class="ts-table__params-note" data-testid="param-note">
+                        {format!("Parameter columns for {n}")}
+                    </span>
+                })}
+                <span class="ts-table__spacer"></span>
+                <div class="ts-segmented" role="group" aria-label="Time zone">
+                    <button class="ts-segmented__option" data-testid="time-utc"
+                        class:ts-segmented__option--active=move || !state.local_time.get()
+                        aria-pressed=move || (!state.local_time.get()).to_string()
+                        on:click=move |_| state.local_time.set(false)>"UTC"</button>
+                    <button class="ts-segmented__option" data-testid="time-local"
+                        class:ts-segmented__option--active=move || state.local_time.get()
+                        aria-pressed=move || state.local_time.get().to_string()
+                        on:click=move |_| state.local_time.set(true)>"Local"</button>
+                </div>
+                <div class="ts-popover-anchor">
+                    <button class="ts-button ts-button--small" data-testid="column-chooser"
+                        aria-expanded=move || chooser_open.get().to_string()
+                        on:click=move |_| chooser_open.update(|o| *o = !*o)>"Columns ▾"</button>
+                    <Show when=move || chooser_open.get()>
+                        <ColumnChooser/>
+                    </Show>
+                </div>
+            </div>
+            <div
+                class="ts-table__scroller"
+                node_ref=scroller
+                tabindex="0"
+                on:scroll=move |_| {
+                    if let Some(el) = scroller.get_untracked() {
+                        scroll_top.set(f64::from(el.scroll_top()));
+                    }
+                }
+            >
+                <div class="ts-table__inner" style:min-width=move || min_width.get()>
+                    <div class="ts-table__row ts-table__row--head" role="row" style:grid-template-columns=move || grid.get()>
+                        <span class="ts-table__th ts-table__th--mark" title="Failed calls are marked ✖"></span>
+                        {move || cols.get().into_iter().map(|c| header_cell(state, c)).collect_view()}
+                    </div>
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></div>
+                    <For each=move || rows.get() key=|(_, r)| r.index let:item>
+                        {row_view(state, item.0, item.1, cols, grid)}
+                    </For>
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", (total.get() - range.get().1.min(total.get())) as f64 * ROW_HEIGHT)></div>
+                </div>
+                <Show when=move || state.engine.is_empty()>
+                    <Welcome/>
+                </Show>
+                <Show when=move || !state.engine.is_empty() && total.get() == 0>
+                    <div class="ts-table__nothing">"No event matches. Loosen the query or clear the group."</div>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+fn header_cell(state: AppState, c: Col) -> AnyView {
+    match c {
+        Col::Base(col) => {
+            let field = col.field();
+            let arrow = move || match state.sort.get() {
+                (f, true) if f == field => " ▼",
+                (f, false) if f == field => " ▲",
+                _ => "",
+            };
+            view! {
+                <button class=format!("ts-table__th ts-table__th--{}", col.id())
+                    data-testid="column-header" data-column=col.id()
+                    aria-sort=move || match state.sort.get() {
+                        (f, true) if f == field => "descending",
+                        (f, false) if f == field => "ascending",
+                        _ => "none",
+                    }
+                    title=format!("Sort by {}", col.label())
+                    on:click=move |_| state.sort.update(|s| {
+                        if s.0 == field { s.1 = !s.1 } else { *s = (field, field == Field::EventTime) }
+                    })
+                >{col.label()}{arrow}</button>
+            }
+            .into_any()
+        }
+        Col::Param(path) => {
+            let (kind, short) = match path.split_once('.') {
+                Some(("responseElements", rest)) => ("response", rest.to_string()),
+                Some((_, rest)) => ("request", rest.to_string()),
+                None => ("request", path.clone()),
+            };
+            view! {
+                <span class=format!("ts-table__th ts-table__th--param ts-table__th--{kind}")
+                    data-testid="param-column" data-path=path.clone()
+                    title=format!("{path} ({kind})")
+                >
+                    {(kind == "response").then_some(view! { <span class="ts-table__th-tag">"resp"</span> })}
+                    {short}
+                </span>
+            }
+            .into_any()
+        }
+    }
+}
+
+fn row_view(
+    state: AppState,
+    pos: usize,
+    row: Row,
+    cols: Memo<Vec<Col>>,
+    grid: Memo<String>,
+) -> impl IntoView {
+    let index = row.index;
+    let failed = row.failed;
+    let selected = move || state.selected.get() == Some(index);
+    let row_for_cells = row.clone();
+    let cells = move || {
+        let r = &row_for_cells;
+        let offset = r.time_ms.map(|ms| state.offset_at(ms)).unwrap_or(0);
+        cols.get()
+            .into_iter()
+            .map(|c| match c {
+                Col::Base(Column::Error) if r.failed => {
+                    let text = if r.error_code.is_empty() { "failed".to_string() } else { r.error_code.clone() };
+                    let title = text.clone();
+                    view! { <span class="ts-table__td ts-table__td--error" title=title>{text}</span> }.into_any()
+                }
+                Col::Base(col) => {
+                    let text = col.text(r, offset);
+                    let title = text.clone();
+                    view! { <span class=format!("ts-table__td ts-table__td--{}", col.id()) title=title>{text}</span> }.into_any()
+                }
+                Col::Param(path) => {
+                    let text = state
+                        .engine
+                        .param_value(r.index, &path)
+                        .map(|v| display_param(&path, &v, offset))
+                        .unwrap_or_default();
+                    let shown = super::format::truncate(&text, 300).0;
+                    let title = shown.clone();
+                    view! { <span class="ts-table__td ts-table__td--param" data-path=path title=title>{shown}</span> }.into_any()
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div
+            class="ts-table__row"
+            class:ts-table__row--failed=failed
+            class:ts-table__row--odd=pos % 2 == 1
+            class:ts-table__row--selected=selected
+            role="row"
+            aria-selected=move || selected().to_string()
+            data-testid="event-row"
+            data-event-id=row.event_id.clone()
+            data-index=index.to_string()
+            data-failed=failed.to_string()
+            style:grid-template-columns=move || grid.get()
+            on:click=move |_| {
+                state.selected.set(Some(index));
+                state.detail_open.set(true);
+            }
+        >
+            <span class="ts-table__td ts-table__td--mark" title=if failed { "Failed call" } else { "" }>
+                {if failed { "✖" } else { "" }}
+            </span>
+            {cells}
+        </div>
+    }
+}
+
+/// The column chooser popover.
+#[component]
+fn ColumnChooser() -> impl IntoView {
+    let state = expect_state();
+    view! {
+        <div class="ts-popover" role="dialog" aria-label="Columns">
+            {Column::ALL.iter().map(|&col| {
+                let checked = move || state.columns.with(|c| c.contains(&col));
+                view! {
+                    <label class="ts-popover__option">
+                        <input type="checkbox" data-testid="column-option" data-column=col.id()
+                            prop:checked=checked
+                            on:change=move |_| state.columns.update(|cs| {
+                                if let Some(i) = cs.iter().position(|c| *c == col) {
+                                    cs.remove(i);
+                                } else {
+                                    cs.push(col);
+                                    cs.sort_by_key(|c| Column::ALL.iter().position(|a| a == c));
+                                }
+                            })
+                        />
+                        {col.label()}
+                    </label>
+                }
+            }).collect_view()}
+            <button class="ts-button ts-button--small" on:click=move |_| state.columns.set(Column::DEFAULT.to_vec())>"Reset"</button>
+        </div>
+    }
+}
+
+/// What the empty page says.
+#[component]
+fn Welcome() -> impl IntoView {
+    view! {
+        <div class="ts-welcome">
+            <h1 class="ts-welcome__title">"Read CloudTrail logs in your browser"</h1>
+            <p class="ts-welcome__lead">
+                "Drop log files or whole " <code>"AWSLogs/"</code> " folders anywhere on this page, use the buttons on the left, "
+                "or try the sample logs. Files are read here, in this tab: nothing is uploaded."
+            </p>
+            <ul class="ts-welcome__list">
+                <li>"S3 trail files (" <code>".json"</code> ", " <code>".json.gz"</code> "), console Event history JSON or CSV, "
+                    <code>"aws cloudtrail lookup-events"</code> " output, EventBridge and CloudWatch Logs exports, JSON lines."</li>
+                <li>"Filter with " <code>"eventName:Delete* -errorCode:AccessDenied"</code> ", facets and groups; "
+                    "press " <kbd>"/"</kbd> " to query, " <kbd>"j"</kbd> " " <kbd>"k"</kbd> " to move, " <kbd>"Enter"</kbd> " for details."</li>
+            </ul>
+        </div>
+    }
+}
