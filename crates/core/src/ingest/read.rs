@@ -917,9 +917,13 @@ impl<'t, 's> Reader<'t, 's> {
                                     src,
                                     err.at,
                                     WarningKind::TooDeep,
-                                    &format!("nesting deeper than {MAX_DEPTH} levels {{at}}: that value was not read"),
+                                    &format!(
+                                        "nesting deeper than {MAX_DEPTH} levels {{at}}: that value was not read"
+                                    ),
                                 );
-                                skip_deep(data, i)?
+                                i = skip_deep(data, i)?;
+                                expect_value = false;
+                                continue;
                             }
                         };
                         match (elem, b) {
