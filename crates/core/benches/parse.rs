@@ -1,1 +1,282 @@
-fn main() {}
+//! The engine's benchmark (issue 3 "Proof"): parse+store throughput against
+//! `serde_json::from_slice::<Value>` on the same bytes, store memory against input
+//! size, and query latencies at 1,000,000 events. Data is resampled from
+//! `../shared/corpus` by the same generator as the `gen_bench` example.
+//!
+//! ```text
+//! cargo bench -p trailscope-core --bench parse
+//! TRAILSCOPE_BENCH_MB=100 TRAILSCOPE_BENCH_EVENTS=1000000 cargo bench -p trailscope-core --bench parse
+//! ```
+//! - `TRAILSCOPE_BENCH_MB` (default 100): size of the throughput sample.
+//! - `TRAILSCOPE_BENCH_EVENTS` (default 1000000): events for the query latencies
+//!   (about 1.3 GB of JSON is generated and loaded file by file; 0 skips this part).
+//! - `TRAILSCOPE_BENCH_CRITERION=1`: also run criterion on an 8 MB document.
+//!
+//! It prints figures rather than asserting them: the machine is shared and noisy.
+
+#[path = "../examples/gen_bench/resample.rs"]
+#[allow(dead_code)]
+mod resample;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use trailscope_core::engine::{Engine, Field};
+use trailscope_core::sink::RecordSink;
+use trailscope_core::store::Store;
+
+const DOC_BYTES: usize = 4_000_000;
+
+fn env_num(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn mbps(bytes: usize, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64()
+}
+
+/// Best of `runs` timings of `f`.
+fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// Median of `runs` timings of `f`.
+fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    let mut v: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let corpus_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let corpus = match resample::load_corpus(&corpus_dir) {
+        Ok(c) if !c.is_empty() => c,
+        _ => {
+            println!(
+                "bench: no corpus at {}; nothing to measure",
+                corpus_dir.display()
+            );
+            return;
+        }
+    };
+    let mb = env_num("TRAILSCOPE_BENCH_MB", 100);
+    let events = env_num("TRAILSCOPE_BENCH_EVENTS", 1_000_000);
+
+    // ---- throughput ---------------------------------------------------------
+    let mut gen = resample::Generator::new(&corpus, 7);
+    let mut docs = Vec::new();
+    let mut input = 0;
+    while input < mb * 1_000_000 {
+        let (d, _) = gen.document(DOC_BYTES);
+        input += d.len();
+        docs.push(d);
+    }
+    let records: Vec<Vec<String>> = docs
+        .iter()
+        .map(|d| {
+            #[derive(serde::Deserialize)]
+            struct R<'a> {
+                #[serde(borrow, rename = "Records")]
+                r: Vec<&'a serde_json::value::RawValue>,
+            }
+            serde_json::from_str::<R>(d)
+                .map(|x| x.r.iter().map(|r| r.get().to_owned()).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    let n_records: usize = records.iter().map(|r| r.len()).sum();
+    println!(
+        "input: {:.1} MB, {} records in {} documents",
+        input as f64 / 1e6,
+        n_records,
+        docs.len()
+    );
+
+    let t_value = best(3, || {
+        for d in &docs {
+            black_box(serde_json::from_slice::<Value>(d.as_bytes()).ok());
+        }
+    });
+    let t_store = best(3, || {
+        let mut s = Store::new();
+        for (f, recs) in records.iter().enumerate() {
+            for r in recs {
+                black_box(s.add_record(f as u32, r).ok());
+            }
+        }
+        s
+    });
+    if std::env::var("TRAILSCOPE_BENCH_BREAKDOWN").is_ok_and(|v| v == "1") {
+        use trailscope_core::store::parse::{pick, Identity, Top, TOP_KEYS};
+        let t = best(3, || {
+            for r in records.iter().flatten() {
+                black_box(pick(r, &TOP_KEYS).ok());
+            }
+        });
+        println!(
+            "  breakdown: top-level pick        {:8.1} MB/s",
+            mbps(input, t)
+        );
+        let t = best(3, || {
+            for r in records.iter().flatten() {
+                if let Ok(f) = pick(r, &TOP_KEYS) {
+                    black_box(Identity::read(f[Top::UserIdentity as usize]).principal(None));
+                }
+            }
+        });
+        println!(
+            "  breakdown: pick + identity       {:8.1} MB/s",
+            mbps(input, t)
+        );
+        let t = best(3, || {
+            for r in records.iter().flatten() {
+                black_box(serde_json::from_str::<serde::de::IgnoredAny>(r).ok());
+            }
+        });
+        println!(
+            "  breakdown: IgnoredAny            {:8.1} MB/s",
+            mbps(input, t)
+        );
+    }
+    let mut engine = Engine::new();
+    let t_engine = best(3, || {
+        engine = Engine::new();
+        for (n, d) in docs.iter().enumerate() {
+            engine.load(&format!("bench-{n}.json"), d.as_bytes());
+        }
+    });
+    let heap = engine.store().heap_bytes();
+    println!(
+        "serde_json::from_slice::<Value>: {:8.1} MB/s",
+        mbps(input, t_value)
+    );
+    println!(
+        "store only (records handed in):  {:8.1} MB/s  ratio {:.1}x",
+        mbps(input, t_store),
+        t_value.as_secs_f64() / t_store.as_secs_f64()
+    );
+    println!(
+        "Engine::load (find + parse + store): {:5.1} MB/s  ratio {:.1}x (target >= 5x)",
+        mbps(input, t_engine),
+        t_value.as_secs_f64() / t_engine.as_secs_f64()
+    );
+    println!(
+        "store heap: {:.1} MB for {:.1} MB input = {:.3}x (target <= 1.3x); {} events",
+        heap as f64 / 1e6,
+        input as f64 / 1e6,
+        heap as f64 / input as f64,
+        engine.len()
+    );
+    drop(engine);
+    drop(records);
+    drop(docs);
+
+    if std::env::var("TRAILSCOPE_BENCH_CRITERION").is_ok_and(|v| v == "1") {
+        let (doc, _) = resample::Generator::new(&corpus, 9).document(8_000_000);
+        let mut c = criterion::Criterion::default().configure_from_args();
+        let mut g = c.benchmark_group("parse");
+        g.throughput(criterion::Throughput::Bytes(doc.len() as u64));
+        g.bench_function("engine_load", |b| {
+            b.iter(|| {
+                let mut e = Engine::new();
+                e.load("doc.json", doc.as_bytes());
+                e.len()
+            })
+        });
+        g.bench_function("serde_json_value", |b| {
+            b.iter(|| serde_json::from_slice::<Value>(doc.as_bytes()).ok())
+        });
+        g.finish();
+    }
+
+    if events == 0 {
+        return;
+    }
+
+    // ---- queries at N events -------------------------------------------------
+    let mut gen = resample::Generator::new(&corpus, 11);
+    let mut e = Engine::new();
+    let mut input = 0;
+    let t = Instant::now();
+    let mut n = 0;
+    while e.len() < events {
+        let per = ((events - e.len()) * 1300).clamp(10_000, DOC_BYTES);
+        let (d, _) = gen.document(per);
+        input += d.len();
+        e.load(&format!("q-{n}.json"), d.as_bytes());
+        n += 1;
+    }
+    let load = t.elapsed();
+    println!(
+        "loaded {} events ({:.0} MB) in {:.1} s ({:.1} MB/s); store heap {:.3}x input",
+        e.len(),
+        input as f64 / 1e6,
+        load.as_secs_f64(),
+        mbps(input, load),
+        e.store().heap_bytes() as f64 / input as f64
+    );
+    let all = e.query("").unwrap_or_default();
+    let queries: &[(&str, &str)] = &[
+        ("field", "eventName:DescribeInstances"),
+        (
+            "field AND field",
+            "eventSource:s3.amazonaws.com errorCode:AccessDenied",
+        ),
+        ("wildcard", "eventName:Describe*"),
+        ("derived", "principal:benjamin outcome:failed"),
+        ("json path", "requestParameters.bucketName:*"),
+        ("free text (rare)", "i-0a1b2c3d"),
+        ("free text (common word)", "accessdenied"),
+        ("empty (all)", ""),
+    ];
+    for (label, q) in queries {
+        let hits = e.query(q).map(|v| v.len()).unwrap_or(0);
+        let d = median(5, || e.query(q));
+        println!(
+            "query {label:26} {:8.1} ms  ({hits} hits)  `{q}`",
+            d.as_secs_f64() * 1e3
+        );
+    }
+    let d = median(5, || e.group(&all, &[Field::EventSource]));
+    println!(
+        "regroup by eventSource          {:8.1} ms",
+        d.as_secs_f64() * 1e3
+    );
+    let d = median(5, || e.group(&all, &[Field::Service, Field::EventName]));
+    println!(
+        "regroup service > eventName     {:8.1} ms",
+        d.as_secs_f64() * 1e3
+    );
+    let d = median(5, || e.facet(&all, Field::SourceIpAddress, 10));
+    println!(
+        "facet sourceIPAddress           {:8.1} ms",
+        d.as_secs_f64() * 1e3
+    );
+    let d = median(3, || {
+        let mut ids = all.clone();
+        e.sort(&mut ids, Field::EventTime, true);
+        ids
+    });
+    println!(
+        "sort by time desc               {:8.1} ms",
+        d.as_secs_f64() * 1e3
+    );
+}

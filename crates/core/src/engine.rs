@@ -367,7 +367,7 @@ impl Engine {
         let id = self.next_file;
         self.next_file += 1;
         self.store.set_file_name(id, name);
-        let mut report = ingest_shim::ingest(id, name, bytes, &mut self.store);
+        let mut report = crate::ingest::ingest(id, name, bytes, &mut self.store);
         report.id = id;
         let at = self.files.len();
         self.files.push(report);
@@ -669,95 +669,4 @@ enum CsvCol<'a> {
     Field(Keyer<'a>),
     EventId,
     Path(&'a str),
-}
-
-/// TEMPORARY stand-in for `crate::ingest::ingest` until the readers land: reads
-/// `{"Records":[...]}`, a JSON array, one event, or JSON lines (plain or gzip).
-/// Remove once `crate::ingest` exists.
-mod ingest_shim {
-    use std::io::Read;
-
-    use serde_json::value::RawValue;
-
-    use crate::report::{FileReport, FileStatus, Format, Location, Warning, WarningKind};
-    use crate::sink::{AddOutcome, RecordSink};
-
-    pub fn ingest(file: u32, name: &str, bytes: &[u8], sink: &mut dyn RecordSink) -> FileReport {
-        let gzip = bytes.starts_with(&[0x1f, 0x8b]);
-        let mut decoded = Vec::new();
-        let data: &[u8] = if gzip {
-            let _ = flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut decoded);
-            &decoded
-        } else {
-            bytes
-        };
-        let text = String::from_utf8_lossy(data);
-        let mut report = FileReport {
-            id: file,
-            name: name.to_owned(),
-            format: Format::Unknown,
-            status: FileStatus::Ok,
-            gzip,
-            bytes: bytes.len() as u64,
-            decoded_bytes: data.len() as u64,
-            events: 0,
-            duplicates: 0,
-            conflicts: 0,
-            message: String::new(),
-            warnings: Vec::new(),
-            digest: None,
-        };
-        #[derive(serde::Deserialize)]
-        struct Records<'a> {
-            #[serde(borrow, rename = "Records")]
-            records: Vec<&'a RawValue>,
-        }
-        let records: Vec<String> = if let Ok(r) = serde_json::from_str::<Records>(&text) {
-            report.format = Format::Records;
-            r.records.iter().map(|r| r.get().to_owned()).collect()
-        } else if let Ok(r) = serde_json::from_str::<Vec<&RawValue>>(&text) {
-            report.format = Format::Array;
-            r.iter().map(|r| r.get().to_owned()).collect()
-        } else if serde_json::from_str::<&RawValue>(&text).is_ok() {
-            report.format = Format::Event;
-            vec![text.trim().to_owned()]
-        } else {
-            report.format = Format::Ndjson;
-            text.lines()
-                .filter(|l| !l.trim().is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        for (n, r) in records.iter().enumerate() {
-            match sink.add_record(file, r) {
-                Ok(o) => {
-                    report.events += 1;
-                    match o {
-                        AddOutcome::Duplicate(_) => report.duplicates += 1,
-                        AddOutcome::Conflict(_) => report.conflicts += 1,
-                        AddOutcome::Added(_) => {}
-                    }
-                }
-                Err(e) => report.warnings.push(Warning {
-                    kind: WarningKind::BadRecord,
-                    location: Location {
-                        record: Some(n),
-                        line: e.line,
-                        column: e.column,
-                        byte: None,
-                    },
-                    message: e.message,
-                }),
-            }
-        }
-        if !report.warnings.is_empty() {
-            report.status = if report.events > 0 {
-                FileStatus::Partial
-            } else {
-                FileStatus::Failed
-            };
-        }
-        report.message = format!("{} events", report.events);
-        report
-    }
 }

@@ -24,6 +24,8 @@ pub struct Finder {
     rare_at: usize,
     rare_lo: u8,
     rare_hi: u8,
+    /// Second rarest position, for the two-byte block scan (None for 1-byte needles).
+    pair: Option<(usize, usize)>,
 }
 
 impl Finder {
@@ -36,7 +38,11 @@ impl Finder {
             .min_by_key(|&i| commonness(lower[i]))
             .unwrap_or(0);
         let rare = lower.get(rare_at).copied().unwrap_or(0);
+        let second = (0..lower.len())
+            .filter(|&i| i != rare_at && lower[i] != rare)
+            .min_by_key(|&i| commonness(lower[i]));
         Finder {
+            pair: second.map(|j| (rare_at.min(j), rare_at.max(j))),
             exact,
             rare_at,
             rare_lo: rare,
@@ -57,6 +63,9 @@ impl Finder {
         if hay.len() < n {
             return false;
         }
+        if let Some((i1, i2)) = self.pair {
+            return self.pair_scan(hay, i1, i2);
+        }
         // Only positions where the whole needle fits are candidates.
         let lo = self.rare_at;
         let hi = hay.len() - (n - self.rare_at);
@@ -72,6 +81,36 @@ impl Finder {
             from += off + 1;
         }
         false
+    }
+}
+
+impl Finder {
+    /// Scan in blocks of 32 start positions, testing two needle bytes at once with
+    /// case folded by `| 0x20` (a superset of ASCII case-insensitivity: the few
+    /// false candidates are rejected by the full check). The block loop has no
+    /// branches, so the compiler vectorises it; blocks with a candidate are checked
+    /// position by position.
+    fn pair_scan(&self, hay: &[u8], i1: usize, i2: usize) -> bool {
+        const BLOCK: usize = 32;
+        let n = self.lower.len();
+        let c1 = self.lower[i1] | 0x20;
+        let c2 = self.lower[i2] | 0x20;
+        let starts = hay.len() - n + 1;
+        let check = |p: usize| hay[p..p + n].eq_ignore_ascii_case(&self.lower);
+        let mut p = 0;
+        while p + BLOCK <= starts {
+            let a = &hay[p + i1..p + i1 + BLOCK];
+            let b = &hay[p + i2..p + i2 + BLOCK];
+            let mut any = 0u8;
+            for k in 0..BLOCK {
+                any |= u8::from((a[k] | 0x20) == c1) & u8::from((b[k] | 0x20) == c2);
+            }
+            if any != 0 && (p..p + BLOCK).any(check) {
+                return true;
+            }
+            p += BLOCK;
+        }
+        (p..starts).any(check)
     }
 }
 
@@ -92,6 +131,14 @@ mod tests {
             ("ab", "b", false),
             ("aa", "aAa", true),
             ("}", "{}", true),
+            ("needle", &format!("{}NeEdLe", "x".repeat(100)), true),
+            (
+                "needle",
+                &format!("{}neEdLx{}", "x".repeat(100), "y".repeat(40)),
+                false,
+            ),
+            ("ab[", "xxab{", false),
+            ("ab[", "xxAB[", true),
         ];
         for (n, h, want) in cases {
             assert_eq!(Finder::new(n).is_match(h.as_bytes()), *want, "{n} in {h}");

@@ -80,6 +80,9 @@ pub struct Dict {
     index: FxHashMap<u64, u32>,
     /// For each id, the next id whose string has the same hash (0 = none).
     next: Vec<u32>,
+    /// The id interned last: neighbouring records often repeat a value, and one
+    /// comparison is cheaper than hashing.
+    last: u32,
 }
 
 impl Default for Dict {
@@ -88,6 +91,7 @@ impl Default for Dict {
             values: vec![Box::from("")],
             index: FxHashMap::default(),
             next: vec![0],
+            last: 0,
         }
     }
 }
@@ -95,6 +99,15 @@ impl Default for Dict {
 impl Dict {
     /// The id of `s`, adding it if new. Never returns 0.
     pub fn intern(&mut self, s: &str) -> u32 {
+        if self.last != 0 && *self.values[self.last as usize] == *s {
+            return self.last;
+        }
+        let id = self.intern_hashed(s);
+        self.last = id;
+        id
+    }
+
+    fn intern_hashed(&mut self, s: &str) -> u32 {
         let h = fx_hash(s.as_bytes());
         let mut last = 0u32;
         if let Some(&first) = self.index.get(&h) {

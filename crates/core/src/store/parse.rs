@@ -99,7 +99,8 @@ pub fn pick_lenient<'a, const N: usize>(
 /// escapes), any other value as its JSON text (`true`, `42`, `{"a":1}`); `None`
 /// for `null` or a missing value.
 pub fn text(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    let s = raw?.get().trim();
+    // serde_json hands raw values without surrounding whitespace.
+    let s = raw?.get();
     if s == "null" {
         return None;
     }

@@ -1,0 +1,120 @@
+//! Benchmark data generator: resamples the real records of `../shared/corpus` into
+//! N MB of realistic CloudTrail logs (`{"Records":[...]}` files with unique eventIDs,
+//! moving times, a mix of services, regions, addresses and errors).
+//!
+//! ```text
+//! cargo run --release -p trailscope-core --example gen_bench -- --mb 100 --out bench-data/
+//! ```
+//! Options:
+//! - `--mb N`          total uncompressed size (default 100)
+//! - `--out DIR`       output folder (default `bench-data/`), created if missing
+//! - `--file-mb M`     size of each file (default 4; 0 = one big file)
+//! - `--seed S`        random seed (default 1); the same seed gives the same files
+//! - `--corpus DIR`    where the real records are (default `../shared/corpus`)
+//! - `--no-plain` / `--no-gz`   skip the `.json` or the `.json.gz` variant
+//!
+//! Files are named `bench-NNNNN.json` / `bench-NNNNN.json.gz` (the gzip files hold
+//! the same records as the plain ones), like S3-delivered trail objects.
+
+#[path = "resample.rs"]
+mod resample;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+struct Opts {
+    mb: f64,
+    out: PathBuf,
+    file_mb: f64,
+    seed: u64,
+    corpus: PathBuf,
+    plain: bool,
+    gz: bool,
+}
+
+fn parse_args() -> Result<Opts, String> {
+    let mut o = Opts {
+        mb: 100.0,
+        out: PathBuf::from("bench-data"),
+        file_mb: 4.0,
+        seed: 1,
+        corpus: PathBuf::from("../shared/corpus"),
+        plain: true,
+        gz: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--mb" => o.mb = val("--mb")?.parse().map_err(|e| format!("--mb: {e}"))?,
+            "--out" => o.out = PathBuf::from(val("--out")?),
+            "--file-mb" => o.file_mb = val("--file-mb")?.parse().map_err(|e| format!("--file-mb: {e}"))?,
+            "--seed" => o.seed = val("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--corpus" => o.corpus = PathBuf::from(val("--corpus")?),
+            "--no-plain" => o.plain = false,
+            "--no-gz" => o.gz = false,
+            "-h" | "--help" => {
+                return Err("usage: gen_bench [--mb N] [--out DIR] [--file-mb M] [--seed S] [--corpus DIR] [--no-plain] [--no-gz]".into())
+            }
+            other => return Err(format!("unknown option {other} (try --help)")),
+        }
+    }
+    Ok(o)
+}
+
+fn run(o: &Opts) -> Result<(), String> {
+    let corpus =
+        resample::load_corpus(&o.corpus).map_err(|e| format!("{}: {e}", o.corpus.display()))?;
+    if corpus.is_empty() {
+        return Err(format!(
+            "no CloudTrail records under {}",
+            o.corpus.display()
+        ));
+    }
+    std::fs::create_dir_all(&o.out).map_err(|e| format!("{}: {e}", o.out.display()))?;
+    let total = (o.mb * 1e6) as usize;
+    let per_file = if o.file_mb <= 0.0 {
+        total
+    } else {
+        (o.file_mb * 1e6) as usize
+    };
+    let mut gen = resample::Generator::new(&corpus, o.seed);
+    let (mut written, mut events, mut files) = (0usize, 0usize, 0usize);
+    while written < total {
+        let (doc, n) = gen.document(per_file.min(total - written).max(1));
+        let base = o.out.join(format!("bench-{files:05}.json"));
+        if o.plain {
+            std::fs::write(&base, &doc).map_err(|e| format!("{}: {e}", base.display()))?;
+        }
+        if o.gz {
+            let path = base.with_extension("json.gz");
+            let f = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut w = flate2::write::GzEncoder::new(f, flate2::Compression::default());
+            w.write_all(doc.as_bytes())
+                .and_then(|_| w.finish().map(|_| ()))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        written += doc.len();
+        events += n;
+        files += 1;
+    }
+    println!(
+        "wrote {files} file(s), {events} events, {:.1} MB uncompressed, into {} (from {} corpus records, seed {})",
+        written as f64 / 1e6,
+        o.out.display(),
+        corpus.len(),
+        o.seed
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match parse_args().and_then(|o| run(&o)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gen_bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
