@@ -286,12 +286,18 @@ fn eval_field(t: &Target, p: &Pattern, store: &Store, cand: &Bits) -> Bits {
         Target::Outcome => filter(store, cand, |i| {
             p.matches(if store.failed(i) { "failed" } else { "success" })
         }),
-        Target::File => filter(store, cand, |i| {
-            store
-                .files_of(i)
-                .iter()
-                .any(|&f| store.file_name(f).is_some_and(|n| p.matches(n)))
-        }),
+        Target::File => {
+            let mut wanted = Vec::new();
+            for (id, name) in store.file_names() {
+                if p.matches(name) {
+                    if wanted.len() <= id as usize {
+                        wanted.resize(id as usize + 1, false);
+                    }
+                    wanted[id as usize] = true;
+                }
+            }
+            filter(store, cand, |i| store.in_files(i, &wanted))
+        }
         Target::EventId => filter(store, cand, |i| p.matches(store.event_id(i))),
         Target::After(t) => filter(store, cand, |i| store.time(i).is_some_and(|x| x >= *t)),
         Target::Before(t) => filter(store, cand, |i| store.time(i).is_some_and(|x| x < *t)),

@@ -344,6 +344,24 @@ impl Store {
         v
     }
 
+    /// Whether event `i` is held by a file for which `wanted[file id]` is true.
+    pub fn in_files(&self, i: u32, wanted: &[bool]) -> bool {
+        let hit = |f: u32| wanted.get(f as usize).copied().unwrap_or(false);
+        hit(self.file[i as usize])
+            || self
+                .extra_files
+                .get(&i)
+                .is_some_and(|v| v.iter().any(|&f| hit(f)))
+    }
+
+    /// Ids of every loaded file with its name, ascending by id.
+    pub fn file_names(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.file_names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((i as u32, n.as_deref()?)))
+    }
+
     /// Estimated heap bytes held by the store (capacities, not just lengths).
     pub fn heap_bytes(&self) -> usize {
         let chunks: usize = self.chunks.iter().map(|c| c.capacity()).sum();
