@@ -307,6 +307,7 @@ pub fn display_param(path: &str, value: &str, offset_minutes: i32) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -212,6 +212,7 @@ impl<'de> Deserialize<'de> for Node {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

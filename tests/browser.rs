@@ -1,0 +1,232 @@
+//! Browser unit tests of the page's pure logic (wasm-bindgen-test, headless Chromium):
+//! how facet and "filter by this value" clicks build query terms, how times are shown,
+//! what counts as an epoch time or an ARN, and the order-keeping JSON tree of the detail
+//! pane. Run with `wasm-pack`-free `cargo test --target wasm32-unknown-unknown` and
+//! `wasm-bindgen-test-runner` (see scripts/test).
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
+
+use trailscope::app::format::{
+    append_term, display_param, epoch_ms, format_time, format_time_zoned, group_digits, parse_arn,
+    parse_iso, query_term, truncate,
+};
+use trailscope::app::json::Node;
+use trailscope::app::table::window_range;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn facet_terms_quote_only_when_needed() {
+    let cases = [
+        (
+            "eventName",
+            "PutMetricAlarm",
+            false,
+            "eventName:PutMetricAlarm",
+        ),
+        (
+            "eventName",
+            "PutMetricAlarm",
+            true,
+            "-eventName:PutMetricAlarm",
+        ),
+        (
+            "requestParameters.alarmName",
+            "CloudTrail Test Alarm",
+            false,
+            "requestParameters.alarmName:\"CloudTrail Test Alarm\"",
+        ),
+        (
+            "userIdentity.arn",
+            "arn:aws:iam::123456789012:user/johndoe",
+            false,
+            "userIdentity.arn:\"arn:aws:iam::123456789012:user/johndoe\"",
+        ),
+        (
+            "userAgent",
+            "say \"hi\"",
+            false,
+            "userAgent:\"say \\\"hi\\\"\"",
+        ),
+        ("errorCode", "", false, "errorCode:\"\""),
+        ("principal", "-dash", false, "principal:\"-dash\""),
+        ("x", "OR", false, "x:\"OR\""),
+    ];
+    for (field, value, exclude, expected) in cases {
+        assert_eq!(
+            query_term(field, value, exclude),
+            expected,
+            "{field} {value:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn terms_are_appended_without_changing_the_meaning() {
+    assert_eq!(append_term("", "a:b"), "a:b");
+    assert_eq!(append_term("  x:y ", "a:b"), "x:y a:b");
+    assert_eq!(append_term("x:y a:b", "a:b"), "x:y a:b", "no duplicate");
+    assert_eq!(
+        append_term("x:1 OR x:2", "a:b"),
+        "(x:1 OR x:2) a:b",
+        "OR binds inside"
+    );
+}
+
+#[wasm_bindgen_test]
+fn times_in_utc_and_with_an_offset() {
+    assert_eq!(format_time(0, 0), "1970-01-01 00:00:00");
+    assert_eq!(format_time(1_576_697_326_000, 0), "2019-12-18 19:28:46");
+    assert_eq!(format_time(1_576_697_326_123, 0), "2019-12-18 19:28:46.123");
+    assert_eq!(format_time(1_576_697_326_000, -300), "2019-12-18 14:28:46");
+    assert_eq!(
+        format_time(951_782_400_000, 0),
+        "2000-02-29 00:00:00",
+        "leap day"
+    );
+    assert_eq!(format_time_zoned(0, 330), "1970-01-01 05:30:00 UTC+05:30");
+    assert_eq!(format_time_zoned(0, 0), "1970-01-01 00:00:00 UTC");
+}
+
+#[wasm_bindgen_test]
+fn iso_times_parse_like_the_browser() {
+    for text in [
+        "2019-12-18T19:28:46Z",
+        "2020-05-06T16:56:59.250Z",
+        "2015-11-17T23:56:15+02:00",
+        "1999-12-31T23:59:59-05:30",
+    ] {
+        let ours = parse_iso(text).unwrap();
+        let browser = js_sys::Date::parse(text) as i64;
+        assert_eq!(ours, browser, "{text}");
+    }
+    for bad in [
+        "",
+        "2019-12-18",
+        "Dec 18, 2019 5:28:46 PM",
+        "2019-13-18T19:28:46Z",
+        "2019-12-18T19:28:46",
+    ] {
+        assert_eq!(parse_iso(bad), None, "{bad}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn epoch_numbers_are_recognised_by_size_or_by_key() {
+    // CloudWatch Logs CreateExportTask: `from`/`to` are epoch milliseconds, even tiny ones.
+    assert_eq!(epoch_ms(0.0, Some("from")), Some(0));
+    assert_eq!(
+        epoch_ms(123_456_789_012.0, Some("to")),
+        Some(123_456_789_012)
+    );
+    assert_eq!(
+        epoch_ms(1_700_000_000.0, Some("creationDate")),
+        Some(1_700_000_000_000)
+    );
+    assert_eq!(epoch_ms(1_700_000_000.0, None), Some(1_700_000_000_000));
+    assert_eq!(epoch_ms(1_700_000_000_000.0, None), Some(1_700_000_000_000));
+    // Ports, periods, thresholds and counts stay numbers.
+    assert_eq!(epoch_ms(60.0, Some("period")), None);
+    assert_eq!(epoch_ms(443.0, None), None);
+    assert_eq!(epoch_ms(50.5, Some("threshold")), None);
+    assert_eq!(epoch_ms(-1.0, Some("from")), None);
+}
+
+#[wasm_bindgen_test]
+fn parameter_cells_show_dates_and_decoded_json() {
+    assert_eq!(
+        display_param("requestParameters.to", "123456789012", 0),
+        "1973-11-29 21:33:09 (123456789012)"
+    );
+    assert_eq!(
+        display_param("requestParameters.from", "0", 0),
+        "1970-01-01 00:00:00 (0)"
+    );
+    assert_eq!(display_param("requestParameters.period", "60", 0), "60");
+    assert_eq!(
+        display_param(
+            "requestParameters.eventPattern",
+            "{\"source\": [\"aws.ec2\"]}",
+            0
+        ),
+        "{\"source\":[\"aws.ec2\"]}"
+    );
+    assert_eq!(
+        display_param("requestParameters.alarmName", "CloudTrail Test Alarm", 0),
+        "CloudTrail Test Alarm"
+    );
+}
+
+#[wasm_bindgen_test]
+fn arns_split_into_their_parts() {
+    let a = parse_arn("arn:aws:iam::123456789012:user/johndoe").unwrap();
+    assert_eq!(
+        (
+            a.partition.as_str(),
+            a.service.as_str(),
+            a.region.as_str(),
+            a.account.as_str(),
+            a.resource.as_str()
+        ),
+        ("aws", "iam", "", "123456789012", "user/johndoe")
+    );
+    let b = parse_arn("arn:aws:events:us-east-1:123456789012:rule/cttest2").unwrap();
+    assert_eq!(
+        (b.region.as_str(), b.resource.as_str()),
+        ("us-east-1", "rule/cttest2")
+    );
+    let c = parse_arn("arn:aws:logs:us-east-1:1:log-group:/aws/x:*").unwrap();
+    assert_eq!(
+        c.resource, "log-group:/aws/x:*",
+        "colons stay in the resource"
+    );
+    assert_eq!(parse_arn("arn:aws:iam::user-arn"), None);
+    assert_eq!(parse_arn("not an arn"), None);
+}
+
+#[wasm_bindgen_test]
+fn json_tree_keeps_document_order_and_finds_tables() {
+    let text = r#"{"eventVersion":"1.05","userIdentity":{"type":"IAMUser"},"responseElements":{"datasetGroups":[{"name":"a","status":"ACTIVE"},{"name":"b","extra":1}]},"t":50.0}"#;
+    let n = Node::parse(text).unwrap();
+    assert_eq!(n.to_json(), text);
+    let groups = n
+        .get("responseElements")
+        .and_then(|r| r.get("datasetGroups"))
+        .unwrap();
+    assert_eq!(
+        groups.table_columns().unwrap(),
+        vec!["name", "status", "extra"]
+    );
+    assert_eq!(Node::parse("[1, {\"a\":1}]").unwrap().table_columns(), None);
+    let pattern = Node::String("{\"source\":[\"aws.ec2\"]}".into())
+        .embedded_json()
+        .unwrap();
+    assert_eq!(pattern.to_json(), "{\"source\":[\"aws.ec2\"]}");
+    assert_eq!(Node::String("{not json".into()).embedded_json(), None);
+}
+
+#[wasm_bindgen_test]
+fn the_table_window_stays_small_for_a_million_rows() {
+    assert_eq!(window_range(0, 0.0, 800.0), (0, 0));
+    assert_eq!(window_range(10, 0.0, 800.0), (0, 10));
+    let (start, end) = window_range(1_000_000, 12_000_000.0, 900.0);
+    assert!(start <= 500_000 && end > 500_000 + 30, "{start}..{end}");
+    assert!(end - start <= 100);
+    let (s, e) = window_range(1_000_000, 1e12, 900.0);
+    assert_eq!(
+        (s, e),
+        (1_000_000, 1_000_000),
+        "scrolled past the end renders nothing, never panics"
+    );
+    let (_, e) = window_range(1_000_000, 0.0, 1e9);
+    assert_eq!(e, 100, "a huge viewport is still capped");
+}
+
+#[wasm_bindgen_test]
+fn small_text_helpers() {
+    assert_eq!(group_digits(1_234_567), "1,234,567");
+    assert_eq!(group_digits(999), "999");
+    assert_eq!(truncate("abcdef", 3), ("abc…".to_string(), true));
+    assert_eq!(truncate("abc", 3), ("abc".to_string(), false));
+}
