@@ -11,8 +11,6 @@
 //! - [`probe_object`] checks the grammar of an object's own level (key, colon, value,
 //!   comma), so a record missing its closing brace is caught at the next record.
 
-use memchr::memchr3;
-
 /// Containers nested deeper than this are refused ([`ScanErrorKind::TooDeep`]).
 pub const MAX_DEPTH: usize = 512;
 
@@ -106,32 +104,82 @@ pub fn skip_ws(data: &[u8], mut i: usize) -> usize {
     i
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `x` that is zero. Bytes above a zero byte may be
+/// flagged falsely (borrow), so only the lowest flag is exact, which is all we use.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+#[inline(always)]
+fn word(data: &[u8], j: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&data[j..j + 8]);
+    u64::from_le_bytes(b)
+}
+
+/// Offset of the first `"`, `\\` or newline at or after `j`, eight bytes at a time.
+#[inline(always)]
+fn find_string_special(data: &[u8], mut j: usize) -> Option<usize> {
+    let n = data.len();
+    while j + 8 <= n {
+        let w = word(data, j);
+        let m = zero_bytes(w ^ (LO * u64::from(b'"')))
+            | zero_bytes(w ^ (LO * u64::from(b'\\')))
+            | zero_bytes(w ^ (LO * u64::from(b'\n')));
+        if m != 0 {
+            return Some(j + (m.trailing_zeros() / 8) as usize);
+        }
+        j += 8;
+    }
+    (j..n).find(|&k| matches!(data[k], b'"' | b'\\' | b'\n'))
+}
+
+/// Offset of the first `"`, `{`, `}`, `[` or `]` at or after `j`, eight bytes at a time.
+#[inline(always)]
+fn find_structural(data: &[u8], mut j: usize) -> Option<usize> {
+    let n = data.len();
+    while j + 8 <= n {
+        let w = word(data, j);
+        // `[` and `]` differ from `{` and `}` only in the 0x20 bit.
+        let folded = w | (LO * 0x20);
+        let m = zero_bytes(w ^ (LO * u64::from(b'"')))
+            | zero_bytes(folded ^ (LO * u64::from(b'{')))
+            | zero_bytes(folded ^ (LO * u64::from(b'}')));
+        if m != 0 {
+            return Some(j + (m.trailing_zeros() / 8) as usize);
+        }
+        j += 8;
+    }
+    (j..n).find(|&k| STRUCTURAL[data[k] as usize])
+}
+
 /// Skip a string starting at its opening quote `data[i]`; returns the offset after the
 /// closing quote.
 #[inline]
 pub fn skip_string(data: &[u8], i: usize) -> Result<usize, ScanError> {
+    let n = data.len();
     let mut j = i + 1;
     loop {
-        let rest = data.get(j..).unwrap_or_default();
-        match memchr3(b'"', b'\\', b'\n', rest) {
-            None => return Err(ScanError::new(ScanErrorKind::Eof, data.len())),
-            Some(k) => {
-                let at = j + k;
-                match data[at] {
-                    b'"' => return Ok(at + 1),
-                    b'\\' => {
-                        // A backslash before a newline is no valid escape either.
-                        if data.get(at + 1) == Some(&b'\n') {
-                            return Err(ScanError::new(ScanErrorKind::UnterminatedString, at + 1));
-                        }
-                        j = at + 2;
-                        if j > data.len() {
-                            return Err(ScanError::new(ScanErrorKind::Eof, data.len()));
-                        }
-                    }
-                    _ => return Err(ScanError::new(ScanErrorKind::UnterminatedString, at)),
+        let Some(at) = find_string_special(data, j) else {
+            return Err(ScanError::new(ScanErrorKind::Eof, n));
+        };
+        match data[at] {
+            b'"' => return Ok(at + 1),
+            b'\\' => {
+                // A backslash before a newline is no valid escape either.
+                if data.get(at + 1) == Some(&b'\n') {
+                    return Err(ScanError::new(ScanErrorKind::UnterminatedString, at + 1));
+                }
+                j = at + 2;
+                if j > n {
+                    return Err(ScanError::new(ScanErrorKind::Eof, n));
                 }
             }
+            _ => return Err(ScanError::new(ScanErrorKind::UnterminatedString, at)),
         }
     }
 }
@@ -160,16 +208,14 @@ pub fn skip_value(data: &[u8], i: usize) -> Result<usize, ScanError> {
 /// Match brackets from the `{` or `[` at `data[i]`; returns the offset after the
 /// matching closer.
 fn skip_container(data: &[u8], i: usize) -> Result<usize, ScanError> {
-    let mut stack = [0u8; MAX_DEPTH];
+    // One bit per open container: set for an object, clear for an array.
+    let mut stack = [0u64; MAX_DEPTH / 64];
     let mut depth = 0usize;
     let mut j = i;
     let n = data.len();
-    while j < n {
+    while let Some(at) = find_structural(data, j) {
+        j = at;
         let b = data[j];
-        if !STRUCTURAL[b as usize] {
-            j += 1;
-            continue;
-        }
         match b {
             b'"' => {
                 j = skip_string(data, j)?;
@@ -179,12 +225,19 @@ fn skip_container(data: &[u8], i: usize) -> Result<usize, ScanError> {
                 if depth == MAX_DEPTH {
                     return Err(ScanError::new(ScanErrorKind::TooDeep, j));
                 }
-                stack[depth] = if b == b'{' { b'}' } else { b']' };
+                let bit = 1u64 << (depth % 64);
+                if b == b'{' {
+                    stack[depth / 64] |= bit;
+                } else {
+                    stack[depth / 64] &= !bit;
+                }
                 depth += 1;
             }
             _ => {
                 // `}` or `]`
-                if depth == 0 || stack[depth - 1] != b {
+                let open_object =
+                    depth > 0 && stack[(depth - 1) / 64] & (1u64 << ((depth - 1) % 64)) != 0;
+                if depth == 0 || open_object != (b == b'}') {
                     return Err(ScanError::new(ScanErrorKind::Mismatch, j));
                 }
                 depth -= 1;
