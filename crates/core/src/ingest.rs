@@ -183,6 +183,13 @@ pub fn ingest_with(
             csv::Sniff::No => reader.scan_text(&src, 0, text.len()),
         }
     }
+    for w in &mut late_warnings {
+        if let Some(b) = w.location.byte {
+            let (line, column) = read::line_col(text, b as usize);
+            w.location.line = Some(line);
+            w.location.column = Some(column);
+        }
+    }
     finish(report, reader, mode, csv_other, converted, late_warnings)
 }
 

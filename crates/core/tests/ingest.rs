@@ -491,10 +491,20 @@ fn gzip_by_magic_bytes_whole_truncated_and_broken() {
     let (r, _) = run(&z[..z.len() * 2 / 3]);
     assert_eq!(r.status, FileStatus::Partial, "{}", r.message);
     assert!(r.events > 100 && r.events < 400, "{}", r.message);
-    assert!(r
+    let w = r
         .warnings
         .iter()
-        .any(|w| w.kind == WarningKind::Compression));
+        .find(|w| w.kind == WarningKind::Compression)
+        .unwrap();
+    assert!(
+        w.location.line.unwrap() > 100,
+        "the damage is placed at the end of what was decoded"
+    );
+    assert_eq!(
+        r.warnings.last().unwrap().kind,
+        WarningKind::Compression,
+        "warnings in file order"
+    );
     assert!(
         r.message.contains("damaged") || r.message.contains("truncated"),
         "{}",

@@ -131,15 +131,22 @@ pub fn sniff_binary(data: &[u8]) -> Option<&'static str> {
         (b"RIFF", "RIFF media file"),
         (b"\xd0\xcf\x11\xe0", "Microsoft Office document"),
     ];
+    let head = &data[..data.len().min(8192)];
+    // Text that merely starts with the letters of an ASCII magic ("MZ", "BZh", "RIFF")
+    // is not binary: those need a zero byte or bytes that are not UTF-8 as well.
+    let binary_bytes = || {
+        let h = &head[..head.len().min(1024)];
+        memchr::memchr(0, h).is_some()
+            || std::str::from_utf8(h).is_err_and(|e| e.error_len().is_some())
+    };
     for (magic, what) in MAGIC {
-        if data.starts_with(magic) {
+        if data.starts_with(magic) && (!magic.is_ascii() || binary_bytes()) {
             return Some(what);
         }
     }
     if data.len() > 262 && &data[257..262] == b"ustar" {
         return Some("tar archive");
     }
-    let head = &data[..data.len().min(8192)];
     if memchr::memchr(0, head).is_some() {
         return Some("binary data");
     }
@@ -185,6 +192,16 @@ mod tests {
         let g = gunzip(&z, 1 << 20);
         assert!(g.capped);
         assert_eq!(g.data.len(), 1 << 20);
+    }
+
+    #[test]
+    fn ascii_magic_needs_binary_bytes() {
+        assert_eq!(sniff_binary(b"MZ is how this note starts"), None);
+        assert_eq!(
+            sniff_binary(b"MZ\x90\x00\x03\x00"),
+            Some("Windows executable")
+        );
+        assert_eq!(sniff_binary(b"\x89PNG\r\n\x1a\n"), Some("PNG image"));
     }
 
     #[test]

@@ -1077,6 +1077,11 @@ impl<'t, 's> Reader<'t, 's> {
     }
 }
 
+/// 1-based line and byte column of offset `p` in `text`.
+pub fn line_col(text: &[u8], p: usize) -> (u32, u32) {
+    Lines::new().locate(text, p)
+}
+
 /// `{"eventSource":"aws:s3",...}` and friends: Lambda event-source records.
 fn is_lambda_record(data: &[u8], probe: &Probe) -> bool {
     [probe.event_source, probe.lookup_event_source]
