@@ -105,6 +105,7 @@ fn seeds_yield_their_examples() {
                 w.message
             );
             assert!(r.message.contains("line 40 column 35"), "{}", r.message);
+            assert!(r.message.contains("closing quote"), "{}", r.message);
         }
     }
 }

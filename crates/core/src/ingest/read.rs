@@ -1127,9 +1127,19 @@ pub fn offset_of(text: &[u8], line: u32, column: u32) -> usize {
     (start + (column.saturating_sub(1) as usize)).min(text.len())
 }
 
-/// Drop a trailing " at line N column M" (positions are given separately).
+/// serde_json's wording, in plain words where it is technical; a trailing
+/// " at line N column M" is dropped (positions are given separately).
 pub fn clean_message(message: &str) -> String {
     let m = message.trim();
+    if m.starts_with("control character") {
+        return "a string runs past the end of its line (is a closing quote missing?)".to_owned();
+    }
+    if m.starts_with("EOF while parsing") {
+        return "the text ends in the middle of it (truncated)".to_owned();
+    }
+    if m.starts_with("recursion limit exceeded") {
+        return "it nests too deeply to be read".to_owned();
+    }
     if let Some(i) = m.rfind(" at line ") {
         let tail = &m[i + " at line ".len()..];
         let mut parts = tail.split(" column ");
