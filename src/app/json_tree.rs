@@ -203,7 +203,7 @@ fn leaf_view(state: AppState, key: Option<String>, node: Node, place: Place) -> 
         (Some(path), Some(value)) if !path.is_empty() => {
             let path = path.clone();
             Some(view! {
-                <button class="ts-json__filter" data-testid="filter-value"
+                <button class="ts-json__filter" data-testid="filter-value" data-path=path.clone()
                     title=format!("Filter by {}", format::query_term(&path, &truncate(&value, 80).0, false))
                     on:click=move |ev: leptos::ev::MouseEvent| {
                         let exclude = ev.alt_key() || ev.ctrl_key() || ev.meta_key();

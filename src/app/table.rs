@@ -8,7 +8,7 @@ use leptos::html;
 use leptos::prelude::*;
 use trailscope_core::engine::{Field, Row};
 
-use super::format::{display_param, group_digits};
+use super::format::{display_param, group_digits, json_at, summarise_array};
 use super::state::{expect_state, AppState, Column};
 
 /// Height of one row in CSS pixels; `.ts-table__row` in style/main.css uses the same.
@@ -190,6 +190,7 @@ pub fn EventTable() -> impl IntoView {
             </div>
             <div
                 class="ts-table__scroller"
+                data-testid="event-table"
                 node_ref=scroller
                 tabindex="0"
                 on:scroll=move |_| {
@@ -293,11 +294,15 @@ fn row_view(
                     view! { <span class=format!("ts-table__td ts-table__td--{}", col.id()) title=title>{text}</span> }.into_any()
                 }
                 Col::Param(path) => {
-                    let text = state
-                        .engine
-                        .param_value(r.index, &path)
-                        .map(|v| display_param(&path, &v, offset))
-                        .unwrap_or_default();
+                    let text = if path.ends_with("[]") {
+                        array_cell(state, r.index, &path)
+                    } else {
+                        state
+                            .engine
+                            .param_value(r.index, &path)
+                            .map(|v| display_param(&path, &v, offset))
+                            .unwrap_or_default()
+                    };
                     let shown = super::format::truncate(&text, 300).0;
                     let title = shown.clone();
                     view! { <span class="ts-table__td ts-table__td--param" data-path=path title=title>{shown}</span> }.into_any()
@@ -328,6 +333,19 @@ fn row_view(
             </span>
             {cells}
         </div>
+    }
+}
+
+/// An array parameter, summarised from the event's JSON (only for rendered rows).
+fn array_cell(state: AppState, index: u32, path: &str) -> String {
+    let raw = state.engine.raw_json(index);
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&raw) else {
+        return String::new();
+    };
+    match json_at(&value, path) {
+        Some(serde_json::Value::Array(items)) => summarise_array(items),
+        Some(other) => other.to_string(),
+        None => String::new(),
     }
 }
 
