@@ -131,7 +131,11 @@ impl Lines {
     fn locate(&mut self, data: &[u8], p: usize) -> (u32, u32) {
         let p = p.min(data.len());
         if p < self.pos {
-            *self = Lines::new();
+            // Step back: uncount the newlines between, then find the line's start.
+            let back = memchr::memchr_iter(b'\n', &data[p..self.pos]).count();
+            self.line = self.line.saturating_sub(back as u32).max(1);
+            self.line_start = memchr::memrchr(b'\n', &data[..p]).map_or(0, |k| k + 1);
+            self.pos = p;
         }
         let base = self.pos;
         for nl in memchr::memchr_iter(b'\n', &data[base..p]) {
@@ -255,15 +259,35 @@ impl<'t, 's> Reader<'t, 's> {
         }
     }
 
-    fn warn_at(&mut self, src: &Src, pos: usize, kind: WarningKind, what: &str) {
+    /// Keep a warning about `pos` in `src` (about `record`, if given). The place goes
+    /// where `template` says `{at}`, or at its end; `tail` (which may quote the file)
+    /// follows as it is. Past [`MAX_WARNINGS`] the warning is only counted.
+    fn warn_pos(
+        &mut self,
+        src: &Src,
+        pos: usize,
+        kind: WarningKind,
+        record: Option<usize>,
+        template: &str,
+        tail: &str,
+    ) {
+        if self.warnings.len() >= MAX_WARNINGS {
+            self.dropped_warnings += 1;
+            return;
+        }
         let loc = self.loc(src, pos);
         let place = self.place(src, &loc);
-        let message = if what.contains("{at}") {
-            what.replace("{at}", &place)
+        let mut message = if template.contains("{at}") {
+            template.replace("{at}", &place)
         } else {
-            format!("{what} {place}")
+            format!("{template} {place}")
         };
-        self.warn(kind, loc, message);
+        message.push_str(tail);
+        self.warn(kind, Location { record, ..loc }, message);
+    }
+
+    fn warn_at(&mut self, src: &Src, pos: usize, kind: WarningKind, template: &str) {
+        self.warn_pos(src, pos, kind, None, template, "");
     }
 
     fn note_not_ct(&mut self, src: &Src, pos: usize, reason: String) {
@@ -293,7 +317,7 @@ impl<'t, 's> Reader<'t, 's> {
             self.warn_at(
                 src,
                 pos,
-                WarningKind::Other,
+                WarningKind::TooDeep,
                 "the text nests too deeply to be searched in full; searching stopped {at}",
             );
         }
@@ -308,19 +332,14 @@ impl<'t, 's> Reader<'t, 's> {
             Ok(text) => self.add(src, start, text),
             Err(e) => {
                 let bad = start + e.valid_up_to();
-                let loc = self.loc(src, bad);
                 let index = self.records;
-                let message = format!(
-                    "record {index} has bytes that are not UTF-8 {}; they were replaced with \u{fffd}",
-                    self.place(src, &loc)
-                );
-                self.warn(
+                self.warn_pos(
+                    src,
+                    bad,
                     WarningKind::InvalidUtf8,
-                    Location {
-                        record: Some(index),
-                        ..loc
-                    },
-                    message,
+                    Some(index),
+                    &format!("record {index} has bytes that are not UTF-8 {{at}}; they were replaced with \u{fffd}"),
+                    "",
                 );
                 let text = String::from_utf8_lossy(raw);
                 self.add(src, start, &text);
@@ -342,18 +361,13 @@ impl<'t, 's> Reader<'t, 's> {
             Ok(AddOutcome::Conflict(_)) => {
                 self.events += 1;
                 self.conflicts += 1;
-                let loc = self.loc(src, start);
-                let message = format!(
-                    "record {index} {} repeats an eventID already loaded, with different content; both are kept",
-                    self.place(src, &loc)
-                );
-                self.warn(
+                self.warn_pos(
+                    src,
+                    start,
                     WarningKind::ConflictingEventId,
-                    Location {
-                        record: Some(index),
-                        ..loc
-                    },
-                    message,
+                    Some(index),
+                    &format!("record {index} {{at}} repeats an eventID already loaded, with different content; both are kept"),
+                    "",
                 );
             }
             Err(e) => {
@@ -361,19 +375,14 @@ impl<'t, 's> Reader<'t, 's> {
                     (Some(l), Some(c)) => offset_of(text.as_bytes(), l, c),
                     _ => 0,
                 };
-                let loc = self.loc(src, start + rel.min(src.data.len().saturating_sub(start)));
-                let message = format!(
-                    "record {index} damaged {}: {}",
-                    self.place(src, &loc),
-                    clean_message(&e.message)
-                );
-                self.warn(
+                let pos = start + rel.min(src.data.len().saturating_sub(start));
+                self.warn_pos(
+                    src,
+                    pos,
                     WarningKind::BadRecord,
-                    Location {
-                        record: Some(index),
-                        ..loc
-                    },
-                    message,
+                    Some(index),
+                    &format!("record {index} damaged {{at}}: "),
+                    &clean_message(&e.message),
                 );
             }
         }
@@ -384,20 +393,18 @@ impl<'t, 's> Reader<'t, 's> {
     fn damaged(&mut self, src: &Src, start: usize, err: ScanError) {
         let index = self.records;
         self.records += 1;
-        let limit = (err.at + 1).min(src.data.len());
-        let (pos, what) = match first_json_error(&src.data[start..limit]) {
-            Some((off, msg)) => (start + off, msg),
-            None => (err.at, err.describe().to_owned()),
-        };
-        let loc = self.loc(src, pos);
-        let message = format!("record {index} damaged {}: {what}", self.place(src, &loc));
-        self.warn(
+        if self.warnings.len() >= MAX_WARNINGS {
+            self.dropped_warnings += 1;
+            return;
+        }
+        let (pos, what) = self.json_error_at(src, start, err);
+        self.warn_pos(
+            src,
+            pos,
             WarningKind::BadRecord,
-            Location {
-                record: Some(index),
-                ..loc
-            },
-            message,
+            Some(index),
+            &format!("record {index} damaged {{at}}: "),
+            &what,
         );
     }
 
@@ -420,11 +427,13 @@ impl<'t, 's> Reader<'t, 's> {
                     Take::Damaged { err, warned } => {
                         if !warned {
                             let (pos, what) = self.json_error_at(src, i, err);
-                            self.warn_at(
+                            self.warn_pos(
                                 src,
                                 pos,
                                 WarningKind::DamagedContainer,
-                                &format!("the JSON is damaged ({what})"),
+                                None,
+                                "the JSON is damaged {at}: ",
+                                &what,
                             );
                         }
                         self.scan_text(src, i + 1, data.len());
@@ -647,19 +656,15 @@ impl<'t, 's> Reader<'t, 's> {
             Err(e) => {
                 let index = self.records;
                 self.records += 1;
-                let loc = self.loc(src, a);
-                let message = format!(
-                    "record {index} damaged {}: the JSON string holding it is invalid ({})",
-                    self.place(src, &loc),
-                    clean_message(&e.to_string())
-                );
-                self.warn(
+                self.warn_pos(
+                    src,
+                    a,
                     WarningKind::BadRecord,
-                    Location {
-                        record: Some(index),
-                        ..loc
-                    },
-                    message,
+                    Some(index),
+                    &format!(
+                        "record {index} damaged {{at}}: the JSON string holding it is invalid: "
+                    ),
+                    &clean_message(&e.to_string()),
                 );
                 None
             }
@@ -714,19 +719,13 @@ impl<'t, 's> Reader<'t, 's> {
                 Err(err) => {
                     let index = self.records;
                     self.records += 1;
-                    let loc = self.loc(src, c);
-                    let message = format!(
-                        "record {index} damaged {}: {}",
-                        self.place(src, &loc),
-                        clean_message(&err.to_string())
-                    );
-                    self.warn(
+                    self.warn_pos(
+                        src,
+                        c,
                         WarningKind::BadRecord,
-                        Location {
-                            record: Some(index),
-                            ..loc
-                        },
-                        message,
+                        Some(index),
+                        &format!("record {index} damaged {{at}}: "),
+                        &clean_message(&err.to_string()),
                     );
                 }
             },
@@ -930,18 +929,13 @@ impl<'t, 's> Reader<'t, 's> {
                             (Elem::Record, _) => {
                                 let index = self.records;
                                 self.records += 1;
-                                let loc = self.loc(src, i);
-                                let message = format!(
-                                    "record {index} {} is not a JSON object",
-                                    self.place(src, &loc)
-                                );
-                                self.warn(
+                                self.warn_pos(
+                                    src,
+                                    i,
                                     WarningKind::BadRecord,
-                                    Location {
-                                        record: Some(index),
-                                        ..loc
-                                    },
-                                    message,
+                                    Some(index),
+                                    &format!("record {index} {{at}} is not a JSON object"),
+                                    "",
                                 );
                             }
                             (_, b'[') => {
@@ -990,11 +984,13 @@ impl<'t, 's> Reader<'t, 's> {
                 Take::Damaged { err, warned } => {
                     if !warned {
                         let (pos, what) = self.json_error_at(src, i, err);
-                        self.warn_at(
+                        self.warn_pos(
                             src,
                             pos,
                             WarningKind::DamagedContainer,
-                            &format!("the JSON is damaged ({what})"),
+                            None,
+                            "the JSON is damaged {at}: ",
+                            &what,
                         );
                     }
                     self.resync(src, i + 1)
@@ -1169,7 +1165,8 @@ pub fn snippet(data: &[u8]) -> String {
     if out.len() < s.len() {
         out.push('…');
     }
-    out
+    // Messages are templates where `{at}` stands for the place.
+    out.replace("{at}", "{at\u{200b}}")
 }
 
 /// `"abc"` -> `abc` for messages.
@@ -1196,4 +1193,30 @@ pub fn key_list(data: &[u8], probe: &Probe) -> String {
         list = "none (an empty object)".into();
     }
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_cursor_moves_both_ways() {
+        let text = b"ab\ncd\n\nefg";
+        let mut l = Lines::new();
+        assert_eq!(l.locate(text, 9), (4, 3));
+        assert_eq!(l.locate(text, 99), (4, 4));
+        assert_eq!(l.locate(text, 4), (2, 2));
+        assert_eq!(l.locate(text, 0), (1, 1));
+        assert_eq!(l.locate(text, 7), (4, 1));
+        assert_eq!(l.locate(text, 6), (3, 1));
+    }
+
+    #[test]
+    fn serde_positions_are_dropped_from_messages() {
+        assert_eq!(
+            clean_message("expected `,` or `}` at line 3 column 5"),
+            "expected `,` or `}`"
+        );
+        assert_eq!(clean_message("key at line one"), "key at line one");
+    }
 }
