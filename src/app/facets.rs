@@ -53,7 +53,11 @@ fn FacetBlock(
         <div class="ts-facet" data-testid="facet" data-field=name>
             <h3 class="ts-facet__title">
                 {field.label()}
-                <span class="ts-facet__distinct">{move || facet.with(|f| format!("{} values", group_digits(u64::from(f.distinct))))}</span>
+                <span class="ts-facet__distinct">{move || facet.with(|f| match f.distinct {
+                    0 => "no values".to_string(),
+                    1 => "1 value".to_string(),
+                    n => format!("{} values", group_digits(u64::from(n))),
+                })}</span>
             </h3>
             <ul class="ts-facet__list">
                 {move || {

@@ -56,6 +56,11 @@ pub fn FilesPanel() -> impl IntoView {
                             })
                             .collect();
                         let more = report.warnings.len().saturating_sub(5);
+                        // The end of a long path says most: show the folder part shrinkable.
+                        let (dir, base) = match report.name.rfind('/') {
+                            Some(i) => (report.name[..=i].to_string(), report.name[i + 1..].to_string()),
+                            None => (String::new(), report.name.clone()),
+                        };
                         view! {
                             <li
                                 class=format!("ts-file ts-file--{status}")
@@ -68,7 +73,10 @@ pub fn FilesPanel() -> impl IntoView {
                             >
                                 <div class="ts-file__head">
                                     <span class=format!("ts-badge ts-badge--{status}")>{status}</span>
-                                    <span class="ts-file__name" title=report.name.clone()>{report.name.clone()}</span>
+                                    <span class="ts-file__name" title=report.name.clone()>
+                                        <span class="ts-file__dir">{dir}</span>
+                                        <span class="ts-file__base">{base}</span>
+                                    </span>
                                     <button
                                         class="ts-icon-button ts-file__remove"
                                         title="Remove this file and its events"

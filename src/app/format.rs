@@ -310,7 +310,9 @@ pub fn display_param(path: &str, value: &str, offset_minutes: i32) -> String {
 /// The value at a dotted path (`requestParameters.metricQueries`; a trailing `[]`, as the
 /// engine names array columns, is ignored).
 pub fn json_at<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
-    path.trim_end_matches("[]").split('.').try_fold(value, |v, k| v.get(k))
+    path.trim_end_matches("[]")
+        .split('.')
+        .try_fold(value, |v, k| v.get(k))
 }
 
 /// One line for an array in a table cell: scalars joined with `, `; objects with a single

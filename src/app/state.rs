@@ -126,18 +126,34 @@ impl Column {
     /// Grid track size.
     pub fn width(self) -> &'static str {
         match self {
-            Column::Time => "11.5rem",
-            Column::EventName => "minmax(10rem, 1.2fr)",
-            Column::Service => "minmax(8rem, 1fr)",
-            Column::EventSource => "minmax(8rem, 1fr)",
-            Column::Principal => "minmax(9rem, 1.3fr)",
-            Column::IdentityType => "7.5rem",
-            Column::Account => "8.5rem",
-            Column::Region => "7rem",
-            Column::SourceIp => "minmax(7rem, 0.8fr)",
-            Column::Error => "minmax(8rem, 1fr)",
-            Column::UserAgent => "minmax(10rem, 1.5fr)",
-            Column::ReadOnly => "5.5rem",
+            Column::Time => "10.5rem",
+            Column::EventName => "minmax(9rem, 1.3fr)",
+            Column::Service => "minmax(7rem, 1fr)",
+            Column::EventSource => "minmax(7rem, 1fr)",
+            Column::Principal => "minmax(7rem, 1.2fr)",
+            Column::IdentityType => "7rem",
+            Column::Account => "7.5rem",
+            Column::Region => "6.5rem",
+            Column::SourceIp => "minmax(6.5rem, 0.8fr)",
+            Column::Error => "minmax(7rem, 1fr)",
+            Column::UserAgent => "minmax(9rem, 1.5fr)",
+            Column::ReadOnly => "5rem",
+        }
+    }
+
+    /// The smallest width of the column in rem (the track's minimum).
+    pub fn min_rem(self) -> f64 {
+        match self {
+            Column::Time => 10.5,
+            Column::EventName | Column::UserAgent => 9.0,
+            Column::Service
+            | Column::EventSource
+            | Column::Principal
+            | Column::IdentityType
+            | Column::Error => 7.0,
+            Column::Account => 7.5,
+            Column::Region | Column::SourceIp => 6.5,
+            Column::ReadOnly => 5.0,
         }
     }
 

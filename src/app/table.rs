@@ -135,7 +135,18 @@ pub fn EventTable() -> impl IntoView {
         out
     });
     let grid = Memo::new(move |_| cols.with(|c| template(c)));
-    let min_width = Memo::new(move |_| cols.with(|c| format!("{}rem", 2 + c.len() * 8)));
+    let min_width = Memo::new(move |_| {
+        cols.with(|c| {
+            let rem: f64 = c
+                .iter()
+                .map(|c| match c {
+                    Col::Base(b) => b.min_rem(),
+                    Col::Param(_) => 8.0,
+                })
+                .sum();
+            format!("{}rem", rem + 1.75)
+        })
+    });
     let param_note = Memo::new(move |_| {
         if state.params.with(Vec::is_empty) {
             return None;
