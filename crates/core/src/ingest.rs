@@ -35,6 +35,13 @@
 //! a damaged container (missing commas, stray text, truncation) is stepped over and every
 //! complete record before and after it loads. Nesting deeper than [`scan::MAX_DEPTH`] is
 //! refused with a warning, never a stack overflow. No input makes these readers panic.
+//!
+//! # Cost
+//! One pass over the bytes for records in known containers (the scanner finds string ends
+//! and brackets eight bytes at a time), plus UTF-8 validation of each record. Searching text
+//! re-reads objects of another kind when it looks inside them, at most 16 levels deep; the
+//! total work is capped at 24 times the text's size, after which the search stops with a
+//! warning (only deliberately convoluted input gets there).
 
 pub mod build;
 pub mod csv;

@@ -5,27 +5,47 @@
 use serde_json::{Map, Value};
 
 /// Build the JSON text of an event from `(path, value)` pairs, where a path is a
-/// CloudTrail field name or `userIdentity.<field>`. Empty strings are left out.
+/// CloudTrail field name or `userIdentity.<field>`. Empty strings and nulls are left out;
+/// of two values for one path the first is kept.
 pub fn event_json<'a>(fields: impl IntoIterator<Item = (&'a str, Value)>) -> String {
-    let mut event = Map::new();
-    let mut identity = Map::new();
+    let mut top: Vec<(&str, Value)> = Vec::new();
+    let mut identity: Vec<(&str, Value)> = Vec::new();
     for (path, value) in fields {
         if value.is_null() || value.as_str() == Some("") {
             continue;
         }
-        match path.strip_prefix("userIdentity.") {
-            Some(field) => {
-                identity.entry(field.to_owned()).or_insert(value);
-            }
-            None => {
-                event.entry(path.to_owned()).or_insert(value);
-            }
+        let (list, key) = match path.strip_prefix("userIdentity.") {
+            Some(field) => (&mut identity, field),
+            None => (&mut top, path),
+        };
+        if !list.iter().any(|(k, _)| *k == key) {
+            list.push((key, value));
         }
     }
+    let mut out = String::with_capacity(256);
+    out.push('{');
+    write_members(&mut out, &top);
     if !identity.is_empty() {
-        event.insert("userIdentity".to_owned(), Value::Object(identity));
+        if !top.is_empty() {
+            out.push(',');
+        }
+        out.push_str("\"userIdentity\":{");
+        write_members(&mut out, &identity);
+        out.push('}');
     }
-    Value::Object(event).to_string()
+    out.push('}');
+    out
+}
+
+fn write_members(out: &mut String, members: &[(&str, Value)]) {
+    for (i, (key, value)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::from(*key).to_string());
+        out.push(':');
+        out.push_str(&value.to_string());
+    }
 }
 
 /// `"true"`/`"false"` (any case) as a boolean; anything else kept as it is.

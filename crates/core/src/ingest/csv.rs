@@ -17,59 +17,63 @@ pub struct Row {
     pub fields: Vec<String>,
 }
 
-/// Parse RFC 4180 CSV (quoted fields may hold commas, quotes and newlines). At most
-/// `limit` rows are returned.
-pub fn rows(data: &[u8], limit: usize) -> Vec<Row> {
-    let mut out = Vec::new();
+/// Parse RFC 4180 CSV (quoted fields may hold commas, quotes and newlines), row by row.
+/// Blank rows are skipped.
+pub fn rows(data: &[u8]) -> impl Iterator<Item = Row> + '_ {
     let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < data.len() {
+            let row = next_row(data, &mut i);
+            if row.fields.iter().any(|f| !f.trim().is_empty()) {
+                return Some(row);
+            }
+        }
+        None
+    })
+}
+
+fn next_row(data: &[u8], i: &mut usize) -> Row {
     let n = data.len();
-    while i < n && out.len() < limit {
-        let start = i;
-        let mut fields = Vec::new();
-        let mut field = Vec::new();
-        let mut quoted = false;
-        loop {
-            if i >= n {
+    let start = *i;
+    let mut fields = Vec::new();
+    let mut field = Vec::new();
+    let mut quoted = false;
+    loop {
+        if *i >= n {
+            fields.push(String::from_utf8_lossy(&field).into_owned());
+            break;
+        }
+        let b = data[*i];
+        if quoted {
+            if b == b'"' {
+                if data.get(*i + 1) == Some(&b'"') {
+                    field.push(b'"');
+                    *i += 2;
+                    continue;
+                }
+                quoted = false;
+            } else {
+                field.push(b);
+            }
+            *i += 1;
+            continue;
+        }
+        match b {
+            b'"' if field.is_empty() => quoted = true,
+            b',' => fields.push(String::from_utf8_lossy(&std::mem::take(&mut field)).into_owned()),
+            b'\n' => {
+                *i += 1;
+                if field.last() == Some(&b'\r') {
+                    field.pop();
+                }
                 fields.push(String::from_utf8_lossy(&field).into_owned());
                 break;
             }
-            let b = data[i];
-            if quoted {
-                if b == b'"' {
-                    if data.get(i + 1) == Some(&b'"') {
-                        field.push(b'"');
-                        i += 2;
-                        continue;
-                    }
-                    quoted = false;
-                } else {
-                    field.push(b);
-                }
-                i += 1;
-                continue;
-            }
-            match b {
-                b'"' if field.is_empty() => quoted = true,
-                b',' => {
-                    fields.push(String::from_utf8_lossy(&std::mem::take(&mut field)).into_owned())
-                }
-                b'\n' => {
-                    i += 1;
-                    if field.last() == Some(&b'\r') {
-                        field.pop();
-                    }
-                    fields.push(String::from_utf8_lossy(&field).into_owned());
-                    break;
-                }
-                _ => field.push(b),
-            }
-            i += 1;
+            _ => field.push(b),
         }
-        if fields.iter().any(|f| !f.trim().is_empty()) {
-            out.push(Row { start, fields });
-        }
+        *i += 1;
     }
-    out
+    Row { start, fields }
 }
 
 /// What each column of a console export means.
@@ -140,7 +144,7 @@ pub enum Sniff {
 
 /// Look at the first line of `text`.
 pub fn sniff(text: &[u8]) -> Sniff {
-    let head = rows(&text[..text.len().min(1 << 16)], 2);
+    let head: Vec<Row> = rows(&text[..text.len().min(1 << 16)]).take(2).collect();
     let Some(first) = head.first() else {
         return Sniff::No;
     };
@@ -168,15 +172,17 @@ pub fn sniff(text: &[u8]) -> Sniff {
 
 /// Read a console export: returns whether every row carried its full event JSON.
 pub fn read(reader: &mut Reader, src: &Src) -> bool {
-    let all = rows(src.data, usize::MAX);
-    let Some((header, body)) = all.split_first() else {
+    let mut all = rows(src.data);
+    let Some(header) = all.next() else {
         return false;
     };
     let Some(cols) = console_columns(&header.fields) else {
         return false;
     };
-    let mut all_full = !body.is_empty();
-    for row in body {
+    let mut all_full = true;
+    let mut any = false;
+    for row in all {
+        any = true;
         if row.fields.len() != cols.len() {
             let loc = reader.loc(src, row.start);
             let message = format!(
@@ -236,7 +242,7 @@ pub fn read(reader: &mut Reader, src: &Src) -> bool {
         let json = build::event_json(fields);
         reader.add(&inner, 0, &json);
     }
-    all_full
+    any && all_full
 }
 
 #[cfg(test)]
@@ -246,7 +252,7 @@ mod tests {
 
     #[test]
     fn quoted_fields_hold_commas_quotes_and_newlines() {
-        let r = rows(b"a,\"b,\"\"c\"\"\nd\",e\r\nf,g,h\n", 10);
+        let r: Vec<Row> = rows(b"a,\"b,\"\"c\"\"\nd\",e\r\nf,g,h\n").collect();
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].fields, vec!["a", "b,\"c\"\nd", "e"]);
         assert_eq!(r[1].start, 17);

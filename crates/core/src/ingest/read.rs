@@ -21,6 +21,9 @@ use super::scan::{
 use crate::report::{DigestInfo, Location, Warning, WarningKind};
 use crate::sink::{AddOutcome, RecordSink};
 
+/// Text mode searches inside JSON of another kind this many objects deep at most.
+const MAX_SEARCH_DEPTH: usize = 16;
+
 /// At most this many warnings are kept per file; the rest are counted.
 const MAX_WARNINGS: usize = 200;
 
@@ -205,7 +208,7 @@ impl<'t, 's> Reader<'t, 's> {
             control_messages: 0,
             work: 0,
             budget: (top.len() as u64)
-                .saturating_mul(64)
+                .saturating_mul(24)
                 .saturating_add(1 << 20),
             gave_up: false,
             decode_room,
@@ -489,18 +492,29 @@ impl<'t, 's> Reader<'t, 's> {
     pub fn scan_text(&mut self, src: &Src, start: usize, end: usize) {
         let data = src.data;
         let mut i = start;
+        // Ends of the complete objects of another kind being searched inside, innermost
+        // last: the search goes at most MAX_SEARCH_DEPTH of them deep, which bounds the
+        // re-reading of nested objects.
+        let mut inside: Vec<usize> = Vec::new();
         while i < end {
-            let Some(k) = memchr(b'{', &data[i..end]) else {
+            let Some(c) = next_candidate(data, i, end) else {
                 break;
             };
-            let c = i + k;
             if self.work > self.budget {
                 self.give_up(src, c);
                 return;
             }
+            while inside.last().is_some_and(|&e| e <= c) {
+                inside.pop();
+            }
             i = match self.take_object(src, c, Vote::No) {
                 Take::Done(e) => e.max(c + 1),
-                Take::NotCt(..) | Take::Damaged { .. } => c + 1,
+                Take::NotCt(e, _) if inside.len() >= MAX_SEARCH_DEPTH => e,
+                Take::NotCt(e, _) => {
+                    inside.push(e);
+                    c + 1
+                }
+                Take::Damaged { .. } => c + 1,
             };
         }
     }
@@ -1048,8 +1062,7 @@ impl<'t, 's> Reader<'t, 's> {
     fn resync(&mut self, src: &Src, from: usize) -> Option<usize> {
         let data = src.data;
         let mut j = from;
-        while let Some(k) = memchr(b'{', data.get(j..)?) {
-            let c = j + k;
+        while let Some(c) = next_candidate(data, j, data.len()) {
             if self.work > self.budget {
                 self.give_up(src, c);
                 return None;
@@ -1071,6 +1084,21 @@ impl<'t, 's> Reader<'t, 's> {
         }
         None
     }
+}
+
+/// The next `{` in `data[from..end]` that can start an object with keys: one followed
+/// (after blank space) by a quote. Anything else fails a probe at once, so it is skipped
+/// without one.
+fn next_candidate(data: &[u8], from: usize, end: usize) -> Option<usize> {
+    let mut i = from;
+    while i < end {
+        let c = i + memchr(b'{', &data[i..end])?;
+        if data.get(skip_ws(data, c + 1)) == Some(&b'"') {
+            return Some(c);
+        }
+        i = c + 1;
+    }
+    None
 }
 
 /// 1-based line and byte column of offset `p` in `text`.
