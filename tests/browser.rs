@@ -137,7 +137,7 @@ fn epoch_numbers_are_recognised_by_size_or_by_key() {
 fn parameter_cells_show_dates_and_decoded_json() {
     assert_eq!(
         display_param("requestParameters.to", "123456789012", 0),
-        "1973-11-29 21:33:09 (123456789012)"
+        "1973-11-29 21:33:09.012 (123456789012)"
     );
     assert_eq!(
         display_param("requestParameters.from", "0", 0),

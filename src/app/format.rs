@@ -307,40 +307,6 @@ pub fn display_param(path: &str, value: &str, offset_minutes: i32) -> String {
     value.to_string()
 }
 
-/// The value at a dotted path (`requestParameters.metricQueries`; a trailing `[]`, as the
-/// engine names array columns, is ignored).
-pub fn json_at<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
-    path.trim_end_matches("[]")
-        .split('.')
-        .try_fold(value, |v, k| v.get(k))
-}
-
-/// One line for an array in a table cell: scalars joined with `, `; objects with a single
-/// member shown by that member's value (Performance Insights' `[{"metric": "..."}]` reads
-/// as the metric names); other items as compact JSON.
-pub fn summarise_array(items: &[serde_json::Value]) -> String {
-    use serde_json::Value;
-    let scalar = |v: &Value| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null => Some("null".into()),
-        _ => None,
-    };
-    items
-        .iter()
-        .map(|item| {
-            scalar(item)
-                .or_else(|| match item {
-                    Value::Object(m) if m.len() == 1 => m.values().next().and_then(scalar),
-                    _ => None,
-                })
-                .unwrap_or_else(|| item.to_string())
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -123,6 +123,40 @@ impl Node {
         }
     }
 
+    /// The value at a dotted path below this node (a trailing `[]`, as the engine names
+    /// array columns, is ignored).
+    pub fn at(&self, path: &str) -> Option<&Node> {
+        path.trim_end_matches("[]")
+            .split('.')
+            .try_fold(self, |n, k| n.get(k))
+    }
+
+    /// One line for a table cell: strings as they are, JSON inside a string decoded
+    /// (compact, keys in their order), arrays summarised (scalars joined with `, `, objects
+    /// of one member by that member), objects compact.
+    pub fn cell_text(&self) -> String {
+        match self {
+            Node::String(s) => self
+                .embedded_json()
+                .map(|n| n.to_json())
+                .unwrap_or_else(|| s.clone()),
+            Node::Array(items) => items
+                .iter()
+                .map(|item| match item {
+                    Node::Object(m) if m.len() == 1 && m[0].1.leaf_text().is_some() => {
+                        m[0].1.cell_text()
+                    }
+                    Node::Object(_) | Node::Array(_) => item.to_json(),
+                    other => other.cell_text(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Node::Object(_) => self.to_json(),
+            Node::Null => "null".to_string(),
+            other => other.leaf_text().unwrap_or_default(),
+        }
+    }
+
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match self {

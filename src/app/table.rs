@@ -8,7 +8,8 @@ use leptos::html;
 use leptos::prelude::*;
 use trailscope_core::engine::{Field, Row};
 
-use super::format::{display_param, group_digits, json_at, summarise_array};
+use super::format::{display_param, group_digits};
+use super::json::Node;
 use super::state::{expect_state, AppState, Column};
 
 /// Height of one row in CSS pixels; `.ts-table__row` in style/main.css uses the same.
@@ -291,6 +292,8 @@ fn row_view(
     let cells = move || {
         let r = &row_for_cells;
         let offset = r.time_ms.map(|ms| state.offset_at(ms)).unwrap_or(0);
+        // The event's JSON, parsed once per render and only when a parameter column needs it.
+        let mut event: Option<Option<Node>> = None;
         cols.get()
             .into_iter()
             .map(|c| match c {
@@ -305,15 +308,18 @@ fn row_view(
                     view! { <span class=format!("ts-table__td ts-table__td--{}", col.id()) title=title>{text}</span> }.into_any()
                 }
                 Col::Param(path) => {
-                    let text = if path.ends_with("[]") {
-                        array_cell(state, r.index, &path)
-                    } else {
-                        state
-                            .engine
-                            .param_value(r.index, &path)
-                            .map(|v| display_param(&path, &v, offset))
-                            .unwrap_or_default()
-                    };
+                    if event.is_none() {
+                        event = Some(Node::parse(&state.engine.raw_json(r.index)).ok());
+                    }
+                    let text = event
+                        .as_ref()
+                        .and_then(|e| e.as_ref())
+                        .and_then(|e| e.at(&path))
+                        .map(|n| match n {
+                            Node::Number(t, _) => display_param(&path, t, offset),
+                            other => other.cell_text(),
+                        })
+                        .unwrap_or_default();
                     let shown = super::format::truncate(&text, 300).0;
                     let title = shown.clone();
                     view! { <span class="ts-table__td ts-table__td--param" data-path=path title=title>{shown}</span> }.into_any()
@@ -344,19 +350,6 @@ fn row_view(
             </span>
             {cells}
         </div>
-    }
-}
-
-/// An array parameter, summarised from the event's JSON (only for rendered rows).
-fn array_cell(state: AppState, index: u32, path: &str) -> String {
-    let raw = state.engine.raw_json(index);
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&raw) else {
-        return String::new();
-    };
-    match json_at(&value, path) {
-        Some(serde_json::Value::Array(items)) => summarise_array(items),
-        Some(other) => other.to_string(),
-        None => String::new(),
     }
 }
 
