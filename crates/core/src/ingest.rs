@@ -173,7 +173,7 @@ pub fn ingest_with(
     let mut reader = Reader::new(file, text, sink, room);
     let mut mode = Mode::Text;
     let mut csv_other = None;
-    if matches!(text[first], b'{' | b'[') {
+    if starts_like_json(text, first) {
         mode = Mode::Json;
         reader.scan_json(&src, first);
     } else {
@@ -198,6 +198,20 @@ pub fn ingest_with(
         }
     }
     finish(report, reader, mode, csv_other, converted, late_warnings)
+}
+
+/// Whether the text at `first` begins a JSON object or array: `{` then a key or `}`,
+/// or `[` then a value or `]`. (A Markdown page may well start with `[a link]`.)
+fn starts_like_json(text: &[u8], first: usize) -> bool {
+    let next = text.get(scan::skip_ws(text, first + 1)).copied();
+    match text[first] {
+        b'{' => matches!(next, Some(b'"' | b'}') | None),
+        b'[' => matches!(
+            next,
+            Some(b'{' | b'[' | b'"' | b']' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') | None
+        ),
+        _ => false,
+    }
 }
 
 /// How the text was read.

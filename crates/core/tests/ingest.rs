@@ -402,6 +402,16 @@ fn text_finds_embedded_events() {
         "just some words\nand more\n",
         "text with no CloudTrail events",
     );
+    // Markdown that happens to start with a bracket is still text.
+    parse_ok(
+        format!(
+            "[Back to the index](index.md)\n\n```\n{}\n```\n",
+            ev_pretty(0)
+        ),
+        Format::Text,
+        1,
+        FileStatus::Ok,
+    );
     // Events wrapped in JSON of another kind (an Elasticsearch export).
     let hits = format!(
         r#"{{"hits":{{"total":2,"hits":[{{"_source":{}}},{{"_source":{}}}]}}}}"#,

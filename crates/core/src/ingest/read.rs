@@ -167,7 +167,7 @@ pub struct Reader<'t, 's> {
     records: usize,
     /// Warnings kept, in the order found.
     pub warnings: Vec<Warning>,
-    /// Warnings beyond [`MAX_WARNINGS`].
+    /// Warnings beyond the 200 kept.
     pub dropped_warnings: usize,
     units: [u32; UNITS],
     elem_units: [u32; UNITS],
