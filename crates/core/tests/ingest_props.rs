@@ -31,7 +31,12 @@ fn shapes() -> Vec<(Vec<u8>, u32)> {
     };
     let lookup: Vec<String> = evs
         .iter()
-        .map(|e| format!("{{\"EventId\":\"x\",\"EventName\":\"n\",\"CloudTrailEvent\":{}}}", serde_json::to_string(e).unwrap()))
+        .map(|e| {
+            format!(
+                "{{\"EventId\":\"x\",\"EventName\":\"n\",\"CloudTrailEvent\":{}}}",
+                serde_json::to_string(e).unwrap()
+            )
+        })
         .collect();
     let markdown = format!("# Doc\n\nText {{ braces }}\n```\n{}\n```\n", pretty);
     let csv = "User name,AWS access key,Event time,Event source,Event name,AWS region\n\
@@ -49,6 +54,33 @@ fn shapes() -> Vec<(Vec<u8>, u32)> {
     ]
 }
 
+/// Each shape with the end offset of every event in it, found by serde_json: every
+/// `{` where a complete object with an `eventVersion` key starts (computed once).
+fn record_ends() -> &'static [(Vec<u8>, Vec<usize>)] {
+    static ENDS: std::sync::OnceLock<Vec<(Vec<u8>, Vec<usize>)>> = std::sync::OnceLock::new();
+    ENDS.get_or_init(|| {
+        shapes()
+            .into_iter()
+            .map(|(input, _)| {
+                let ends = (0..input.len())
+                    .filter(|&p| input[p] == b'{')
+                    .filter_map(|p| {
+                        let mut it = serde_json::Deserializer::from_slice(&input[p..])
+                            .into_iter::<serde_json::Map<String, serde_json::Value>>();
+                        match it.next() {
+                            Some(Ok(m)) if m.contains_key("eventVersion") => {
+                                Some(p + it.byte_offset())
+                            }
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                (input, ends)
+            })
+            .collect()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
@@ -60,6 +92,20 @@ proptest! {
         let r = ingest(0, "t", &input[..at], &mut sink);
         prop_assert!(r.events <= *full, "{} > {full}: {}", r.events, r.message);
         prop_assert_eq!(r.events as usize, sink.records.len());
+    }
+
+    #[test]
+    fn truncations_keep_every_complete_record(
+        shape in prop::sample::select(vec![0usize, 1, 2, 3, 5]),
+        cut in 0.0f64..1.0,
+    ) {
+        let (input, ends) = &record_ends()[shape];
+        prop_assert_eq!(ends.len(), 4, "the oracle finds every event");
+        let at = ((input.len() as f64) * cut) as usize;
+        let complete = ends.iter().filter(|e| **e <= at).count();
+        let mut sink = VecSink::default();
+        let r = ingest(0, "t", &input[..at], &mut sink);
+        prop_assert_eq!(r.events as usize, complete, "{}", r.message);
     }
 
     #[test]
