@@ -155,7 +155,20 @@ pub fn ingest_with(
         Cow::Borrowed(bytes)
     };
     let (text, converted) = decode::normalise_text(&decoded);
-    let text: &[u8] = &text;
+    let mut text: &[u8] = &text;
+    // Zero bytes padding the end (an interrupted copy or download) are not content.
+    let padding = text.iter().rev().take_while(|b| **b == 0).count();
+    if padding > 0 && padding < text.len() {
+        text = &text[..text.len() - padding];
+        late_warnings.push(Warning {
+            kind: WarningKind::Other,
+            location: Location {
+                byte: Some(text.len() as u64),
+                ..Location::default()
+            },
+            message: format!("{padding} zero bytes at the end of the file were ignored"),
+        });
+    }
     if let Some(kind) = decode::sniff_binary(text) {
         report.format = Format::Unknown;
         return failed(

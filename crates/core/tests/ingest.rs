@@ -136,7 +136,7 @@ fn parse_ok(
         assert!(
             r.warnings
                 .iter()
-                .all(|w| w.kind == WarningKind::ConflictingEventId),
+                .all(|w| matches!(w.kind, WarningKind::ConflictingEventId | WarningKind::Other)),
             "{:#?}",
             r.warnings
         );
@@ -543,6 +543,19 @@ fn decompression_is_capped() {
         .warnings
         .iter()
         .any(|w| w.kind == WarningKind::Compression && w.message.contains("limit")));
+}
+
+#[test]
+fn zero_padding_at_the_end_is_ignored() {
+    let mut padded = records(2).into_bytes();
+    padded.extend([0u8; 4096]);
+    let (r, _) = parse_ok(padded, Format::Records, 2, FileStatus::Ok);
+    assert!(
+        r.warnings[0].message.contains("4096 zero bytes"),
+        "{:?}",
+        r.warnings
+    );
+    parse_err(vec![0u8; 100], "binary data");
 }
 
 #[test]
