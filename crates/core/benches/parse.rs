@@ -27,6 +27,20 @@ use trailscope_core::engine::{Engine, Field};
 use trailscope_core::sink::RecordSink;
 use trailscope_core::store::Store;
 
+/// A sink that only counts: times the ingest layer alone.
+struct NullSink(usize);
+
+impl RecordSink for NullSink {
+    fn add_record(
+        &mut self,
+        _file: u32,
+        json: &str,
+    ) -> Result<trailscope_core::sink::AddOutcome, trailscope_core::sink::RecordError> {
+        self.0 += json.len();
+        Ok(trailscope_core::sink::AddOutcome::Added(self.0 as u32))
+    }
+}
+
 const DOC_BYTES: usize = 4_000_000;
 
 fn env_num(name: &str, default: usize) -> usize {
@@ -153,6 +167,17 @@ fn main() {
         });
         println!(
             "  breakdown: IgnoredAny            {:8.1} MB/s",
+            mbps(input, t)
+        );
+        let t = best(3, || {
+            let mut sink = NullSink(0);
+            for d in &docs {
+                black_box(trailscope_core::ingest::ingest(0, "x.json", d.as_bytes(), &mut sink));
+            }
+            sink.0
+        });
+        println!(
+            "  breakdown: ingest, no store      {:8.1} MB/s",
             mbps(input, t)
         );
     }
