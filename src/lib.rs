@@ -2,8 +2,10 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod app;
+pub mod offline;
 
-/// Mount the app on the document body.
+/// Mount the app on the document body, and register the service worker for offline use.
 pub fn mount() {
     leptos::mount::mount_to_body(app::App);
+    offline::register_service_worker();
 }

@@ -12,7 +12,10 @@ fn describe(r: &FileReport) -> String {
     if r.gzip {
         parts[0].push_str(" (gzip)");
     }
-    parts.push(format!("{} events", group_digits(u64::from(r.events))));
+    parts.push(match r.events {
+        1 => "1 event".to_string(),
+        n => format!("{} events", group_digits(u64::from(n))),
+    });
     if r.duplicates > 0 {
         parts.push(format!(
             "{} duplicates",

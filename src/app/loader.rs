@@ -24,7 +24,9 @@ pub enum Source {
     Entry(FileSystemEntry),
 }
 
-/// How long a batch may run before the views are refreshed with what is loaded so far.
+/// How long a batch may run before the views are refreshed with what is loaded so far;
+/// stretched when refreshing is slow (a big store), so refreshes take at most about a
+/// fifth of the load time.
 const PUBLISH_EVERY_MS: f64 = 700.0;
 
 /// Loads sources in order, in the background. Marks the app busy at once (before the
@@ -36,6 +38,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
     state.loading.update(|n| *n += 1);
     wasm_bindgen_futures::spawn_local(async move {
         let mut last_publish = now();
+        let mut every = PUBLISH_EVERY_MS;
         for source in sources {
             match source {
                 Source::Bytes(name, bytes) => {
@@ -51,11 +54,16 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     }
                 }
             }
-            if now() - last_publish > PUBLISH_EVERY_MS {
+            if now() - last_publish > every {
+                // Views recompute while this task yields; time that to space the next refresh.
+                let start = now();
                 state.engine.publish();
+                gloo::timers::future::TimeoutFuture::new(0).await;
                 last_publish = now();
+                every = PUBLISH_EVERY_MS.max((last_publish - start) * 4.0);
+            } else {
+                gloo::timers::future::TimeoutFuture::new(0).await;
             }
-            gloo::timers::future::TimeoutFuture::new(0).await;
         }
         state.engine.publish();
         state.loading.update(|n| *n = n.saturating_sub(1));

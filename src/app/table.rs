@@ -125,14 +125,21 @@ pub fn EventTable() -> impl IntoView {
     });
     let cols = Memo::new(move |_| {
         let mut out: Vec<Col> = state.columns.get().into_iter().map(Col::Base).collect();
-        out.extend(
-            state
-                .params
-                .get()
-                .into_iter()
-                .take(MAX_PARAMS)
-                .map(|p| Col::Param(p.path)),
-        );
+        // The operation's parameters are the point of a per-service view: they go right
+        // after the event name (or the time), before the generic columns.
+        let at = out
+            .iter()
+            .position(|c| *c == Col::Base(Column::EventName))
+            .or_else(|| out.iter().position(|c| *c == Col::Base(Column::Time)))
+            .map_or(0, |i| i + 1);
+        let params: Vec<Col> = state
+            .params
+            .get()
+            .into_iter()
+            .take(MAX_PARAMS)
+            .map(|p| Col::Param(p.path))
+            .collect();
+        out.splice(at..at, params);
         out
     });
     let grid = Memo::new(move |_| cols.with(|c| template(c)));
@@ -304,7 +311,7 @@ fn row_view(
                 }
                 Col::Base(col) => {
                     let text = col.text(r, offset);
-                    let title = text.clone();
+                    let title = super::format::truncate(&text, 1000).0;
                     view! { <span class=format!("ts-table__td ts-table__td--{}", col.id()) title=title>{text}</span> }.into_any()
                 }
                 Col::Param(path) => {

@@ -33,6 +33,7 @@ test('dark: per-service parameter columns and the detail tree of the seeds', asy
   await expect(page.getByTestId('param-column').first()).toBeVisible();
   await page.screenshot({ path: path.join(OUT, 'parameters-dark.png') });
 
+  await page.getByTestId('group-by').selectOption('');
   await query(page, 'eventSource:personalize.amazonaws.com');
   await page.getByTestId('event-row').first().click();
   await expect(page.getByTestId('json-table')).toBeVisible();
