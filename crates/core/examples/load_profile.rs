@@ -1,9 +1,9 @@
 //! Load resampled benchmark data repeatedly, for a profiler (`perf record`).
 //!
 //! ```text
-//! cargo run --release -p trailscope-core --example load_profile -- [MB] [ROUNDS] [store|engine]
+//! cargo run --release -p trailscope-core --example load_profile -- [MB] [ROUNDS] [scan|store|engine]
 //! ```
-//! `store` hands pre-split records to `Store::add` (the store's parse alone);
+//! `scan` only reads each record's fields; `store` hands pre-split records to `Store::add` (the store's parse alone);
 //! `engine` (default) runs `Engine::load` on whole documents.
 
 #[path = "gen_bench/resample.rs"]
@@ -51,7 +51,13 @@ fn main() {
         .collect();
     for _ in 0..rounds {
         let t = Instant::now();
-        let n = if mode == "store" {
+        let n = if mode == "scan" {
+            let mut n = 0;
+            for r in &records {
+                n += usize::from(trailscope_core::store::parse::read_record(r).is_ok());
+            }
+            n
+        } else if mode == "store" {
             let mut s = Store::new();
             for r in &records {
                 black_box(s.add_record(0, r).ok());

@@ -41,7 +41,7 @@ pub fn param_columns(store: &Store, ids: &[u32], max: usize) -> Vec<crate::engin
         paths.clear();
         for (name, raw) in [("requestParameters", req), ("responseElements", resp)] {
             let Some(raw) = raw else { continue };
-            match serde_json::from_str::<Value>(raw.get()) {
+            match serde_json::from_str::<Value>(raw) {
                 Ok(Value::Null) | Err(_) => {}
                 Ok(v @ Value::Object(_)) => flatten(name, &v, &mut paths),
                 Ok(v) => flatten(name, &v, &mut paths),
@@ -93,7 +93,7 @@ fn decoded_json(s: &str) -> Option<String> {
 pub fn param_value(record: &str, path: &str) -> Option<String> {
     let found = lookup_path(record, path);
     let raw = found.first()?;
-    let v: Value = serde_json::from_str(raw.get()).ok()?;
+    let v: Value = serde_json::from_str(raw).ok()?;
     Some(match &v {
         Value::String(s) => decoded_json(s).unwrap_or_else(|| s.clone()),
         Value::Array(items) => {
@@ -115,7 +115,7 @@ pub fn param_value(record: &str, path: &str) -> Option<String> {
                 )
             }
         }
-        Value::Object(_) => minify(raw.get()).into_owned(),
+        Value::Object(_) => minify(raw).into_owned(),
         other => scalar_text(other).unwrap_or_default(),
     })
 }

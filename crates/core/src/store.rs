@@ -20,15 +20,14 @@
 
 pub mod dict;
 pub mod parse;
+pub mod scan;
 pub mod time;
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
-
 use crate::sink::{AddOutcome, RecordError, RecordSink};
 use dict::{fx_hash, Dict, FxHashMap};
-use parse::{flag, pick, pick_lenient, text, time_ms, Identity, Top, TOP_KEYS};
+use parse::{array_items, flag, pick, read_record, time_ms, Identity, Top};
 
 /// "No time" in the time column.
 pub const NO_TIME: i64 = i64::MIN;
@@ -486,14 +485,14 @@ impl Store {
 
     /// Parse and store one record. See [`RecordSink::add_record`].
     pub fn add(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError> {
-        let json = json.trim();
-        let f = pick(json, &TOP_KEYS).map_err(|e| RecordError {
+        let json = json.trim_ascii();
+        let f = read_record(json).map_err(|e| RecordError {
             message: plain_error(&e),
             line: Some(e.line().max(1) as u32),
             // serde_json says column 0 for a value refused as a whole.
             column: Some(e.column().max(1) as u32),
         })?;
-        let event_id = text(f[Top::EventId as usize]);
+        let event_id = f.text(Top::EventId);
 
         // Deduplicate on eventID.
         let mut conflict_with = Vec::new();
@@ -525,10 +524,10 @@ impl Store {
         let loc = self.push_text(json);
         self.loc.push(loc);
 
-        let t = time_ms(f[Top::EventTime as usize]).or_else(|| {
-            f[Top::EventTime as usize]
+        let t = time_ms(f.text(Top::EventTime).as_deref()).or_else(|| {
+            f.raw(Top::EventTime)
                 .is_none()
-                .then(|| time_ms(f[Top::Timestamp as usize]))
+                .then(|| time_ms(f.text(Top::Timestamp).as_deref()))
                 .flatten()
         });
         self.time.push(t.unwrap_or(NO_TIME));
@@ -536,20 +535,19 @@ impl Store {
             self.newest = Some(self.newest.map_or(t, |n| n.max(t)));
         }
 
-        let source = text(f[Top::EventSource as usize]);
-        let name = text(f[Top::EventName as usize]);
-        let error = text(f[Top::ErrorCode as usize]);
-        let ident = Identity::read(f[Top::UserIdentity as usize]);
+        let source = f.text(Top::EventSource);
+        let name = f.text(Top::EventName);
+        let error = f.text(Top::ErrorCode);
+        let ident = Identity::from_fields(&f);
         let principal = ident.principal(source.as_deref());
 
         let mut flags = FLAG_LIVE;
         let console_failure = name.as_deref() == Some("ConsoleLogin")
-            && text(pick_lenient(f[Top::ResponseElements as usize], &["ConsoleLogin"])[0])
-                .is_some_and(|v| v == "Failure");
+            && f.text(Top::ConsoleLogin).is_some_and(|v| v == "Failure");
         if error.as_deref().is_some_and(|e| !e.is_empty()) || console_failure {
             flags |= FLAG_FAILED;
         }
-        let ro = flag(f[Top::ReadOnly as usize])
+        let ro = flag(f.text(Top::ReadOnly).as_deref())
             .or_else(|| name.as_deref().map(parse::read_only_by_verb));
         if let Some(ro) = ro {
             flags |= FLAG_RO_KNOWN | if ro { FLAG_RO } else { 0 };
@@ -581,13 +579,13 @@ impl Store {
         }
 
         self.intern(Col::EventName, name);
-        self.intern(Col::AwsRegion, text(f[Top::AwsRegion as usize]));
-        self.intern(Col::SourceIp, text(f[Top::SourceIp as usize]));
-        self.intern(Col::UserAgent, text(f[Top::UserAgent as usize]));
+        self.intern(Col::AwsRegion, f.text(Top::AwsRegion));
+        self.intern(Col::SourceIp, f.text(Top::SourceIp));
+        self.intern(Col::UserAgent, f.text(Top::UserAgent));
         self.intern(Col::ErrorCode, error);
-        self.intern(Col::EventType, text(f[Top::EventType as usize]));
-        self.intern(Col::EventCategory, text(f[Top::EventCategory as usize]));
-        self.intern(Col::RecipientAccountId, text(f[Top::Recipient as usize]));
+        self.intern(Col::EventType, f.text(Top::EventType));
+        self.intern(Col::EventCategory, f.text(Top::EventCategory));
+        self.intern(Col::RecipientAccountId, f.text(Top::Recipient));
         self.intern(Col::IdentityType, ident.kind);
         self.intern(Col::IdentityArn, ident.arn);
         self.intern(Col::IdentityAccountId, ident.account_id);
@@ -596,8 +594,8 @@ impl Store {
         self.intern(Col::IdentityUserName, ident.user_name);
         self.intern(Col::IssuerArn, ident.issuer_arn);
         self.intern(Col::IssuerUserName, ident.issuer_user_name);
-        self.intern(Col::ReadOnlyRaw, text(f[Top::ReadOnly as usize]));
-        self.intern(Col::ManagementEvent, text(f[Top::ManagementEvent as usize]));
+        self.intern(Col::ReadOnlyRaw, f.text(Top::ReadOnly));
+        self.intern(Col::ManagementEvent, f.text(Top::ManagementEvent));
         let p = (!principal.is_empty()).then_some(principal);
         self.intern(Col::Principal, p);
 
@@ -692,14 +690,11 @@ pub fn minify(json: &str) -> Cow<'_, str> {
     )
 }
 
-/// A raw JSON value by dotted path inside a record, used by `param_value` and the
+/// Raw JSON values by dotted path inside a record, used by `param_value` and the
 /// query language for paths that have no column. Arrays on the way are searched
-/// element by element; every value reached is returned.
-pub fn lookup_path<'a>(json: &'a str, path: &str) -> Vec<&'a RawValue> {
-    let mut cur: Vec<&'a RawValue> = match serde_json::from_str::<&RawValue>(json) {
-        Ok(r) => vec![r],
-        Err(_) => return Vec::new(),
-    };
+/// element by element; every value reached is returned, in document order.
+pub fn lookup_path<'a>(json: &'a str, path: &str) -> Vec<&'a str> {
+    let mut cur: Vec<&'a str> = vec![json.trim()];
     for seg in path.split('.') {
         let (seg, want_array) = match seg.strip_suffix("[]") {
             Some(s) => (s, true),
@@ -711,7 +706,7 @@ pub fn lookup_path<'a>(json: &'a str, path: &str) -> Vec<&'a RawValue> {
         }
         if want_array {
             // `x[]` names the array itself, as `param_columns` reports it.
-            next.retain(|v| v.get().trim_start().starts_with('['));
+            next.retain(|v| v.starts_with('['));
         }
         cur = next;
         if cur.is_empty() {
@@ -721,14 +716,13 @@ pub fn lookup_path<'a>(json: &'a str, path: &str) -> Vec<&'a RawValue> {
     cur
 }
 
-fn collect_key<'a>(v: &'a RawValue, key: &str, out: &mut Vec<&'a RawValue>) {
-    let s = v.get().trim_start();
-    if s.starts_with('{') {
-        if let Ok([Some(x)]) = pick(v.get(), &[key]) {
+fn collect_key<'a>(v: &'a str, key: &str, out: &mut Vec<&'a str>) {
+    if v.starts_with('{') {
+        if let Ok([Some(x)]) = pick(v, &[key]) {
             out.push(x);
         }
-    } else if s.starts_with('[') {
-        if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(v.get()) {
+    } else if v.starts_with('[') {
+        if let Some(items) = array_items(v) {
             for it in items {
                 collect_key(it, key, out);
             }

@@ -71,6 +71,23 @@ pub fn fx_hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Byte equality without a call into `memcmp`: the strings compared here (column
+/// values, keys) are short, and the call costs more than the comparison.
+#[inline]
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if x != y {
+            return false;
+        }
+    }
+    ca.remainder() == cb.remainder()
+}
+
 /// One column's dictionary: id -> string and string -> id.
 #[derive(Debug, Clone)]
 pub struct Dict {
@@ -99,7 +116,7 @@ impl Default for Dict {
 impl Dict {
     /// The id of `s`, adding it if new. Never returns 0.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if self.last != 0 && *self.values[self.last as usize] == *s {
+        if self.last != 0 && same_bytes(self.values[self.last as usize].as_bytes(), s.as_bytes()) {
             return self.last;
         }
         let id = self.intern_hashed(s);
@@ -113,7 +130,7 @@ impl Dict {
         if let Some(&first) = self.index.get(&h) {
             let mut id = first;
             while id != 0 {
-                if &*self.values[id as usize] == s {
+                if same_bytes(self.values[id as usize].as_bytes(), s.as_bytes()) {
                     return id;
                 }
                 last = id;

@@ -1,8 +1,10 @@
-//! Reading one record without building a tree: the record is scanned once by
-//! serde_json, the fields the store keeps are captured as borrowed `&RawValue`
-//! slices of the record text, and everything else is skipped (but still validated).
+//! Reading one record without building a tree. The fast path is
+//! [`super::scan`]: one validating pass that captures the fields the store keeps
+//! (nested `userIdentity` parts included) as borrowed slices of the record text. When
+//! that scanner declines (invalid JSON, an escaped key, very deep nesting), serde_json
+//! reads the record instead, so its verdict and error position stand.
 //!
-//! Every field is taken as a raw value and interpreted afterwards, so a field whose
+//! Every field is taken as raw JSON text and interpreted afterwards, so a field whose
 //! JSON type differs from the documentation (a boolean as a string, an object where
 //! a string was expected, a number for a time) never fails a record. Duplicate keys
 //! are accepted: the last one wins, as in JavaScript's `JSON.parse`.
@@ -13,16 +15,11 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-/// Picks the values of the given keys out of one JSON object.
-pub struct Pick<'k, const N: usize> {
-    keys: &'k [&'k str; N],
-}
+use super::scan::{self, Key, Spec, Want};
 
-impl<'k, const N: usize> Pick<'k, N> {
-    /// A picker for `keys`.
-    pub fn new(keys: &'k [&'k str; N]) -> Self {
-        Pick { keys }
-    }
+/// Picks the values of the given keys out of one JSON object (serde_json path).
+struct Pick<'k, const N: usize> {
+    keys: &'k [&'k str; N],
 }
 
 struct KeySeed<'k, const N: usize>(&'k [&'k str; N]);
@@ -70,37 +67,56 @@ impl<'de, const N: usize> Visitor<'de> for Pick<'_, N> {
     }
 }
 
-/// Pick `keys` from the JSON object `json`; errors when `json` is not valid JSON
-/// or not an object.
+/// [`pick`] by serde_json alone.
+fn pick_serde<'a, const N: usize>(
+    json: &'a str,
+    keys: &[&str; N],
+) -> Result<[Option<&'a str>; N], serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let out = Pick { keys }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(out.map(|r| r.map(RawValue::get)))
+}
+
+/// Pick the raw JSON texts of `keys` from the JSON object `json`; errors when `json`
+/// is not valid JSON or not an object.
 pub fn pick<'a, const N: usize>(
     json: &'a str,
     keys: &[&str; N],
-) -> Result<[Option<&'a RawValue>; N], serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let out = Pick::new(keys).deserialize(&mut de)?;
-    de.end()?;
-    Ok(out)
+) -> Result<[Option<&'a str>; N], serde_json::Error> {
+    match scan::pick_keys(json, keys) {
+        Some(out) => Ok(out),
+        None => pick_serde(json, keys),
+    }
 }
 
 /// Like [`pick`] for a nested value: anything that is not an object gives all `None`.
 pub fn pick_lenient<'a, const N: usize>(
-    raw: Option<&'a RawValue>,
+    raw: Option<&'a str>,
     keys: &[&str; N],
-) -> [Option<&'a RawValue>; N] {
+) -> [Option<&'a str>; N] {
     match raw {
-        Some(r) if r.get().trim_start().starts_with('{') => {
-            pick(r.get(), keys).unwrap_or([None; N])
-        }
+        Some(r) if r.trim_start().starts_with('{') => pick(r, keys).unwrap_or([None; N]),
         _ => [None; N],
+    }
+}
+
+/// The elements of a raw JSON array (`None` when it is not one).
+pub fn array_items(raw: &str) -> Option<Vec<&str>> {
+    match scan::array_items(raw) {
+        Some(v) => Some(v),
+        None => serde_json::from_str::<Vec<&RawValue>>(raw)
+            .ok()
+            .map(|v| v.into_iter().map(RawValue::get).collect()),
     }
 }
 
 /// The text of a raw value: a JSON string unescaped (borrowed when it has no
 /// escapes), any other value as its JSON text (`true`, `42`, `{"a":1}`); `None`
 /// for `null` or a missing value.
-pub fn text(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    // serde_json hands raw values without surrounding whitespace.
-    let s = raw?.get();
+pub fn text(raw: Option<&str>) -> Option<Cow<'_, str>> {
+    // Raw values come without surrounding whitespace.
+    let s = raw?;
     if s == "null" {
         return None;
     }
@@ -117,27 +133,51 @@ pub fn text(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
     Some(Cow::Borrowed(s))
 }
 
-/// Keys of a record's top level that the store reads, in [`Top`] order.
-pub const TOP_KEYS: [&str; 16] = [
-    "eventTime",
-    "@timestamp",
-    "eventSource",
-    "eventName",
-    "awsRegion",
-    "sourceIPAddress",
-    "userAgent",
-    "errorCode",
-    "eventType",
-    "eventCategory",
-    "recipientAccountId",
-    "readOnly",
-    "managementEvent",
-    "eventID",
-    "userIdentity",
-    "responseElements",
-];
+/// The fields of a record the store reads, by slot: see [`Top`]. Nested identity and
+/// response fields have their own slots, filled in the same pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields<'a> {
+    /// Raw JSON text of each slot (`None` when absent).
+    pub raw: [Option<&'a str>; NSLOTS],
+    /// Bit `slot` set when that raw value is a string holding an escape.
+    pub escaped: u64,
+}
 
-/// Index into [`TOP_KEYS`].
+impl<'a> Fields<'a> {
+    /// The raw JSON text of a slot.
+    #[inline]
+    pub fn raw(&self, slot: Top) -> Option<&'a str> {
+        self.raw[slot as usize]
+    }
+
+    /// The text of a slot, as [`text`] reads it, without looking for escapes again.
+    #[inline]
+    pub fn text(&self, slot: Top) -> Option<Cow<'a, str>> {
+        let s = self.raw[slot as usize]?;
+        if self.escaped & (1 << slot as usize) != 0 {
+            return text(Some(s));
+        }
+        if s.len() >= 2 && s.as_bytes()[0] == b'"' {
+            return Some(Cow::Borrowed(&s[1..s.len() - 1]));
+        }
+        (s != "null").then_some(Cow::Borrowed(s))
+    }
+
+    fn from_raw(raw: [Option<&'a str>; NSLOTS]) -> Self {
+        let mut escaped = 0;
+        for (i, r) in raw.iter().enumerate() {
+            if r.is_some_and(|r| r.starts_with('"') && r.contains('\\')) {
+                escaped |= 1 << i;
+            }
+        }
+        Fields { raw, escaped }
+    }
+}
+
+/// Number of slots in [`Fields`].
+pub const NSLOTS: usize = 25;
+
+/// Slots of [`Fields`].
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Copy)]
 pub enum Top {
@@ -155,12 +195,43 @@ pub enum Top {
     ReadOnly,
     ManagementEvent,
     EventId,
-    UserIdentity,
-    ResponseElements,
+    /// `userIdentity.type`.
+    IdType,
+    IdArn,
+    IdAccountId,
+    IdPrincipalId,
+    IdAccessKeyId,
+    IdUserName,
+    IdInvokedBy,
+    /// `userIdentity.sessionContext.sessionIssuer.arn`.
+    IssuerArn,
+    IssuerUserName,
+    /// `userIdentity.onBehalfOf.userId` (Identity Center).
+    OnBehalfOf,
+    /// `responseElements.ConsoleLogin`.
+    ConsoleLogin,
 }
 
-/// Keys of `userIdentity` that the store reads, in [`Ident`] order.
-pub const IDENTITY_KEYS: [&str; 9] = [
+/// Top-level keys read directly into a slot (the first 14 slots, in order).
+pub const TOP_KEYS: [&str; 14] = [
+    "eventTime",
+    "@timestamp",
+    "eventSource",
+    "eventName",
+    "awsRegion",
+    "sourceIPAddress",
+    "userAgent",
+    "errorCode",
+    "eventType",
+    "eventCategory",
+    "recipientAccountId",
+    "readOnly",
+    "managementEvent",
+    "eventID",
+];
+
+/// `userIdentity` keys read directly (slots `IdType..=IdInvokedBy`, in order).
+const IDENTITY_KEYS: [&str; 7] = [
     "type",
     "arn",
     "accountId",
@@ -168,30 +239,134 @@ pub const IDENTITY_KEYS: [&str; 9] = [
     "accessKeyId",
     "userName",
     "invokedBy",
-    "sessionContext",
-    "onBehalfOf",
 ];
 
-/// Index into [`IDENTITY_KEYS`].
-#[allow(missing_docs)]
-#[derive(Debug, Clone, Copy)]
-pub enum Ident {
-    Type,
-    Arn,
-    AccountId,
-    PrincipalId,
-    AccessKeyId,
-    UserName,
-    InvokedBy,
-    SessionContext,
-    OnBehalfOf,
+const S: usize = Top::IdType as usize;
+
+static ISSUER: Spec = Spec::new(&[
+    Key::new("arn", Want::Slot(Top::IssuerArn as usize)),
+    Key::new("userName", Want::Slot(Top::IssuerUserName as usize)),
+]);
+static SESSION_CONTEXT: Spec = Spec::new(&[Key::new(
+    "sessionIssuer",
+    Want::Nested {
+        spec: &ISSUER,
+        clear: (Top::IssuerArn as usize, Top::IssuerUserName as usize + 1),
+    },
+)]);
+static ON_BEHALF_OF: Spec = Spec::new(&[Key::new("userId", Want::Slot(Top::OnBehalfOf as usize))]);
+static IDENTITY: Spec = Spec::new(&[
+    Key::new("type", Want::Slot(S)),
+    Key::new("arn", Want::Slot(S + 1)),
+    Key::new("accountId", Want::Slot(S + 2)),
+    Key::new("principalId", Want::Slot(S + 3)),
+    Key::new("accessKeyId", Want::Slot(S + 4)),
+    Key::new("userName", Want::Slot(S + 5)),
+    Key::new("invokedBy", Want::Slot(S + 6)),
+    Key::new(
+        "sessionContext",
+        Want::Nested {
+            spec: &SESSION_CONTEXT,
+            clear: (Top::IssuerArn as usize, Top::IssuerUserName as usize + 1),
+        },
+    ),
+    Key::new(
+        "onBehalfOf",
+        Want::Nested {
+            spec: &ON_BEHALF_OF,
+            clear: (Top::OnBehalfOf as usize, Top::OnBehalfOf as usize + 1),
+        },
+    ),
+]);
+static RESPONSE: Spec = Spec::new(&[Key::new(
+    "ConsoleLogin",
+    Want::Slot(Top::ConsoleLogin as usize),
+)]);
+static RECORD: Spec = Spec::new(&[
+    Key::new(
+        "userIdentity",
+        Want::Nested {
+            spec: &IDENTITY,
+            clear: (S, Top::OnBehalfOf as usize + 1),
+        },
+    ),
+    Key::new("eventTime", Want::Slot(0)),
+    Key::new("eventSource", Want::Slot(2)),
+    Key::new("eventName", Want::Slot(3)),
+    Key::new("awsRegion", Want::Slot(4)),
+    Key::new("sourceIPAddress", Want::Slot(5)),
+    Key::new("userAgent", Want::Slot(6)),
+    Key::new(
+        "responseElements",
+        Want::Nested {
+            spec: &RESPONSE,
+            clear: (Top::ConsoleLogin as usize, Top::ConsoleLogin as usize + 1),
+        },
+    ),
+    Key::new("errorCode", Want::Slot(7)),
+    Key::new("eventType", Want::Slot(8)),
+    Key::new("eventCategory", Want::Slot(9)),
+    Key::new("recipientAccountId", Want::Slot(10)),
+    Key::new("readOnly", Want::Slot(11)),
+    Key::new("managementEvent", Want::Slot(12)),
+    Key::new("eventID", Want::Slot(13)),
+    Key::new("@timestamp", Want::Slot(1)),
+]);
+
+/// Read the fields the store keeps from one record; errors (serde_json's) when it is
+/// not a valid JSON object.
+pub fn read_record(json: &str) -> Result<Fields<'_>, serde_json::Error> {
+    match read_record_fast(json) {
+        Some(f) => Ok(f),
+        None => read_record_serde(json),
+    }
 }
 
-/// Epoch milliseconds of a time value: ISO text, or an epoch number (seconds or ms)
-/// as a number or a string.
-pub fn time_ms(raw: Option<&RawValue>) -> Option<i64> {
-    let t = text(raw)?;
-    let s = t.trim();
+/// [`read_record`]'s fast path alone: `None` when the scanner declines.
+pub fn read_record_fast(json: &str) -> Option<Fields<'_>> {
+    let (raw, escaped) = scan::scan_object::<NSLOTS>(json, &RECORD)?;
+    Some(Fields { raw, escaped })
+}
+
+/// [`read_record`] by serde_json alone: the reference the fast path must agree with.
+pub fn read_record_serde(json: &str) -> Result<Fields<'_>, serde_json::Error> {
+    const ALL: [&str; 16] = [
+        "eventTime",
+        "@timestamp",
+        "eventSource",
+        "eventName",
+        "awsRegion",
+        "sourceIPAddress",
+        "userAgent",
+        "errorCode",
+        "eventType",
+        "eventCategory",
+        "recipientAccountId",
+        "readOnly",
+        "managementEvent",
+        "eventID",
+        "userIdentity",
+        "responseElements",
+    ];
+    let top = pick_serde(json, &ALL)?;
+    let mut f = [None; NSLOTS];
+    f[..TOP_KEYS.len()].copy_from_slice(&top[..TOP_KEYS.len()]);
+    let id = pick_lenient(top[14], &IDENTITY_KEYS);
+    f[S..S + IDENTITY_KEYS.len()].copy_from_slice(&id);
+    let [ctx, obo] = pick_lenient(top[14], &["sessionContext", "onBehalfOf"]);
+    let [issuer] = pick_lenient(ctx, &["sessionIssuer"]);
+    let [arn, user] = pick_lenient(issuer, &["arn", "userName"]);
+    f[Top::IssuerArn as usize] = arn;
+    f[Top::IssuerUserName as usize] = user;
+    f[Top::OnBehalfOf as usize] = pick_lenient(obo, &["userId"])[0];
+    f[Top::ConsoleLogin as usize] = pick_lenient(top[15], &["ConsoleLogin"])[0];
+    Ok(Fields::from_raw(f))
+}
+
+/// Epoch milliseconds of a time value's text (see [`text`]): ISO text, or an epoch
+/// number (seconds or ms) as a number or a string.
+pub fn time_ms(t: Option<&str>) -> Option<i64> {
+    let s = t?.trim_ascii();
     if let Some(ms) = super::time::parse_iso_ms(s) {
         return Some(ms);
     }
@@ -201,10 +376,9 @@ pub fn time_ms(raw: Option<&RawValue>) -> Option<i64> {
     }
 }
 
-/// Interpret a flag that may be a JSON boolean or a string "true"/"false".
-pub fn flag(raw: Option<&RawValue>) -> Option<bool> {
-    let t = text(raw)?;
-    let s = t.trim();
+/// Interpret a flag's text (see [`text`]): a JSON boolean or a string "true"/"false".
+pub fn flag(t: Option<&str>) -> Option<bool> {
+    let s = t?.trim_ascii();
     if s.eq_ignore_ascii_case("true") {
         Some(true)
     } else if s.eq_ignore_ascii_case("false") {
@@ -271,23 +445,20 @@ pub struct Identity<'a> {
 }
 
 impl<'a> Identity<'a> {
-    /// Read `userIdentity` (anything but an object gives an empty identity).
-    pub fn read(raw: Option<&'a RawValue>) -> Self {
-        let f = pick_lenient(raw, &IDENTITY_KEYS);
-        let ctx = pick_lenient(f[Ident::SessionContext as usize], &["sessionIssuer"]);
-        let iss = pick_lenient(ctx[0], &["arn", "userName"]);
-        let obo = pick_lenient(f[Ident::OnBehalfOf as usize], &["userId"]);
+    /// The identity held in a record's [`Fields`].
+    pub fn from_fields(f: &Fields<'a>) -> Self {
+        let t = |slot: Top| f.text(slot);
         Identity {
-            kind: text(f[Ident::Type as usize]),
-            arn: text(f[Ident::Arn as usize]),
-            account_id: text(f[Ident::AccountId as usize]),
-            principal_id: text(f[Ident::PrincipalId as usize]),
-            access_key_id: text(f[Ident::AccessKeyId as usize]),
-            user_name: text(f[Ident::UserName as usize]),
-            invoked_by: text(f[Ident::InvokedBy as usize]),
-            issuer_arn: text(iss[0]),
-            issuer_user_name: text(iss[1]),
-            on_behalf_of: text(obo[0]),
+            kind: t(Top::IdType),
+            arn: t(Top::IdArn),
+            account_id: t(Top::IdAccountId),
+            principal_id: t(Top::IdPrincipalId),
+            access_key_id: t(Top::IdAccessKeyId),
+            user_name: t(Top::IdUserName),
+            invoked_by: t(Top::IdInvokedBy),
+            issuer_arn: t(Top::IssuerArn),
+            issuer_user_name: t(Top::IssuerUserName),
+            on_behalf_of: t(Top::OnBehalfOf),
         }
     }
 
@@ -305,9 +476,14 @@ impl<'a> Identity<'a> {
         let nonempty = |v: &Option<Cow<'a, str>>| v.as_ref().filter(|s| !s.is_empty()).cloned();
         let arn_tail = |marker: &str| -> Option<Cow<'a, str>> {
             let arn = self.arn.as_ref()?;
-            let i = arn.find(marker)?;
-            let tail = &arn[i + marker.len()..];
-            (!tail.is_empty()).then(|| Cow::Owned(tail.to_owned()))
+            let i = arn.find(marker)? + marker.len();
+            if i == arn.len() {
+                return None;
+            }
+            Some(match arn {
+                Cow::Borrowed(a) => Cow::Borrowed(&a[i..]),
+                Cow::Owned(a) => Cow::Owned(a[i..].to_owned()),
+            })
         };
         let kind = self.kind.as_deref().unwrap_or("");
         let found = match kind {
@@ -374,7 +550,7 @@ mod tests {
             serde_json::from_str(r#"["a", "b\"c", true, {"x": 1}, null, 12]"#).unwrap();
         let t: Vec<Option<String>> = v
             .iter()
-            .map(|r| text(Some(r)).map(|c| c.into_owned()))
+            .map(|r| text(Some(r.get())).map(|c| c.into_owned()))
             .collect();
         assert_eq!(
             t,

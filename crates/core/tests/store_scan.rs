@@ -1,0 +1,79 @@
+//! The store's fast record scanner against serde_json: on valid records and on
+//! mutated ones, whatever the scanner accepts serde_json accepts too, with the same
+//! captured fields; and every record serde_json accepts loads (through the fallback).
+#![allow(clippy::unwrap_used)]
+
+use proptest::prelude::*;
+use trailscope_core::store::parse::{read_record, read_record_fast, read_record_serde};
+use trailscope_core::store::scan;
+
+const RECORDS: &[&str] = &[
+    r#"{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROA:alice","arn":"arn:aws:sts::1:assumed-role/R/alice","accountId":"1","accessKeyId":"ASIAX","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::1:role/R","userName":"R"},"attributes":{"mfaAuthenticated":"false"}}},"eventTime":"2023-07-10T11:45:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"1.2.3.4","userAgent":"aws-cli/2","requestParameters":{"bucketName":"b","key":"k\u00e9\n"},"responseElements":null,"eventID":"e1","readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"1","eventCategory":"Data","resources":[{"ARN":"arn:aws:s3:::b","type":"AWS::S3::Bucket"}],"n":[-1.5e3,0,12]}"#,
+    r#"{"eventName":"ConsoleLogin","userIdentity":{"type":"IAMUser","userName":"bob","onBehalfOf":{"userId":"u"}},"responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No"},"errorMessage":"Failed authentication"}"#,
+    "{\n  \"@timestamp\": 1690000000,\n  \"eventSource\" : \"ec2.amazonaws.com\",\n  \"userIdentity\": \"odd\",\n  \"x\": [ [ { } ], true, false, null ]\n}",
+];
+
+#[test]
+fn fast_path_agrees_on_valid_records() {
+    for r in RECORDS {
+        let fast = read_record_fast(r).expect("the scanner reads a plain record");
+        assert_eq!(fast, read_record_serde(r).unwrap(), "{r}");
+    }
+}
+
+#[test]
+fn escaped_keys_and_deep_nesting_fall_back_to_serde_json() {
+    let escaped = r#"{"event\u004eame":"X","eventSource":"s"}"#;
+    assert!(read_record_fast(escaped).is_none());
+    let f = read_record(escaped).unwrap();
+    assert_eq!(f.raw[3], Some("\"X\""));
+    let deep = format!(
+        "{{\"eventName\":\"D\",\"x\":{}1{}}}",
+        "[".repeat(110),
+        "]".repeat(110)
+    );
+    assert!(read_record_fast(&deep).is_none());
+    assert_eq!(read_record(&deep).unwrap().raw[3], Some("\"D\""));
+}
+
+fn mutate(base: &str, ops: &[(usize, u8, u8)]) -> String {
+    const BYTES: &[u8] = b"{}[]\",:\\ u0123456789.eE+-aftnrl\x01\x1f\t\n/";
+    let mut b = base.as_bytes().to_vec();
+    for &(pos, kind, pick) in ops {
+        if b.is_empty() {
+            break;
+        }
+        let p = pos % b.len();
+        let c = BYTES[pick as usize % BYTES.len()];
+        match kind % 4 {
+            0 => {
+                b.remove(p);
+            }
+            1 => b.insert(p, c),
+            2 => b[p] = c,
+            _ => b.truncate(p),
+        }
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #[test]
+    fn scanner_is_never_more_lenient_than_serde_json(
+        which in 0..RECORDS.len(),
+        ops in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 1..4),
+    ) {
+        let s = mutate(RECORDS[which], &ops);
+        let serde = read_record_serde(&s);
+        if let Some(fast) = read_record_fast(&s) {
+            prop_assert!(serde.is_ok(), "scanner accepted what serde_json refuses: {s}");
+            prop_assert_eq!(fast, serde.as_ref().unwrap().to_owned());
+        }
+        if scan::is_valid(&s) {
+            prop_assert!(serde_json::from_str::<serde::de::IgnoredAny>(&s).is_ok(), "{}", s);
+        }
+        // The combined reader gives serde_json's verdict.
+        prop_assert_eq!(read_record(&s).is_ok(), serde.is_ok());
+    }
+}
