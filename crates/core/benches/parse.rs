@@ -299,6 +299,7 @@ fn main() {
         ("wildcard", "eventName:Describe*"),
         ("derived", "principal:benjamin outcome:failed"),
         ("json path", "requestParameters.bucketName:*"),
+        ("json path (rare key)", "requestParameters.alarmName:*"),
         ("free text (rare)", "i-0a1b2c3d"),
         ("free text (common word)", "accessdenied"),
         ("empty (all)", ""),

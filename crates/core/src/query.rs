@@ -71,6 +71,11 @@ impl Bits {
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
+    fn and(&mut self, o: &Bits) {
+        for (a, b) in self.words.iter_mut().zip(&o.words) {
+            *a &= b;
+        }
+    }
     fn and_not(&mut self, o: &Bits) {
         for (a, b) in self.words.iter_mut().zip(&o.words) {
             *a &= !b;
@@ -240,12 +245,30 @@ fn eval(n: &Node, store: &Store, cand: &Bits) -> Bits {
             r.and_not(&eval(x, store, cand));
             r
         }
-        Node::Text(f) => filter(store, cand, |i| {
-            let (c, s, e) = store.span(i);
-            f.is_match(&store.chunks()[c].as_bytes()[s..e])
-        }),
+        Node::Text(f) => text_search(store, cand, f.len(), |hay, from| f.find_from(hay, from)),
         Node::Field(t, p) => eval_field(t, p, store, cand),
     }
+}
+
+/// Candidates whose text holds a match of `find` (see [`Store::scan_texts`]). Many
+/// candidates: one contiguous scan of all texts, then keep the candidates; few: only
+/// their texts are searched.
+fn text_search(
+    store: &Store,
+    cand: &Bits,
+    needle_len: usize,
+    find: impl Fn(&[u8], usize) -> Option<usize>,
+) -> Bits {
+    if cand.count() * 16 < store.slots() {
+        return filter(store, cand, |i| {
+            let (c, s, e) = store.span(i);
+            find(&store.chunks()[c].as_bytes()[s..e], 0).is_some()
+        });
+    }
+    let mut hits = Bits::empty(store.slots());
+    store.scan_texts(needle_len, find, |i| hits.set(i));
+    hits.and(cand);
+    hits
 }
 
 fn filter(store: &Store, cand: &Bits, mut keep: impl FnMut(u32) -> bool) -> Bits {
@@ -319,18 +342,26 @@ fn eval_field(t: &Target, p: &Pattern, store: &Store, cand: &Bits) -> Bits {
                     .map(|x| Finder::new(x)),
                 _ => None,
             };
-            let key_pre = path
+            // Only events holding the last key, quoted, can have the path: find them
+            // with one contiguous scan when that key is plain.
+            let key = path
                 .rsplit('.')
                 .next()
                 .map(|k| k.trim_end_matches("[]"))
-                .filter(|k| json_safe(k) && !k.is_empty())
-                .map(|k| memchr::memmem::Finder::new(k.as_bytes()).into_owned());
-            filter(store, cand, |i| {
+                .filter(|k| json_safe(k) && !k.is_empty());
+            let narrowed = match key {
+                Some(k) => {
+                    let quoted = format!("\"{k}\"");
+                    let f = memchr::memmem::Finder::new(quoted.as_bytes());
+                    text_search(store, cand, quoted.len(), |hay, from| {
+                        f.find(&hay[from..]).map(|p| p + from)
+                    })
+                }
+                None => cand.clone(),
+            };
+            filter(store, &narrowed, |i| {
                 let (c, s, e) = store.span(i);
                 let raw = &store.chunks()[c].as_bytes()[s..e];
-                if key_pre.as_ref().is_some_and(|f| f.find(raw).is_none()) {
-                    return false;
-                }
                 if exact_pre.as_ref().is_some_and(|f| f.find(raw).is_none()) {
                     return false;
                 }

@@ -237,6 +237,41 @@ impl Store {
         &self.chunks
     }
 
+    /// Scan the text of every event slot (live or not) chunk by chunk, contiguously,
+    /// calling `hit(i)` once, in ascending order, for each event whose text holds a
+    /// match. `find(hay, from)` returns the first match at or after `from` of a
+    /// needle `needle_len` bytes long. After a hit the scan resumes at the end of the
+    /// event; a match straddling two events counts for neither.
+    pub(crate) fn scan_texts(
+        &self,
+        needle_len: usize,
+        find: impl Fn(&[u8], usize) -> Option<usize>,
+        mut hit: impl FnMut(u32),
+    ) {
+        let mut first = 0usize;
+        for (c, chunk) in self.chunks.iter().enumerate() {
+            let hay = chunk.as_bytes();
+            let end = first + self.loc[first..].partition_point(|l| l.chunk as usize == c);
+            let events = &self.loc[first..end];
+            let mut from = 0;
+            while let Some(m) = find(hay, from) {
+                let k = events.partition_point(|l| (l.start as usize) <= m);
+                let Some(l) = k.checked_sub(1).and_then(|k| events.get(k)) else {
+                    from = m + 1;
+                    continue;
+                };
+                let stop = (l.start + l.len) as usize;
+                if m + needle_len <= stop {
+                    hit((first + k - 1) as u32);
+                    from = stop;
+                } else {
+                    from = m + 1;
+                }
+            }
+            first = end;
+        }
+    }
+
     /// (chunk, start, end) of event `i`'s text.
     #[inline]
     pub(crate) fn span(&self, i: u32) -> (usize, usize, usize) {

@@ -1,7 +1,9 @@
 //! Case-insensitive substring search over record texts without allocating per
-//! event: the needle is lower-cased once; the scan jumps with `memchr2` between
-//! occurrences of the needle's rarest byte (either case) and checks around each.
-//! Needles without letters use `memmem` directly.
+//! event: the needle is lower-cased once; its two rarest bytes are tested at once,
+//! 32 start positions per step (a loop the compiler vectorises), and only candidate
+//! positions are compared in full. Needles without letters use `memmem`, one-letter
+//! needles `memchr2`. The store's texts are scanned chunk by chunk, not event by
+//! event (see [`crate::store::Store::scan_chunks`]).
 
 use memchr::memmem;
 
@@ -53,34 +55,47 @@ impl Finder {
 
     /// Whether `hay` contains the needle, ignoring ASCII case.
     pub fn is_match(&self, hay: &[u8]) -> bool {
+        self.find_from(hay, 0).is_some()
+    }
+
+    /// The needle's length in bytes.
+    pub fn len(&self) -> usize {
+        self.lower.len()
+    }
+
+    /// Whether the needle is empty (it matches everywhere).
+    pub fn is_empty(&self) -> bool {
+        self.lower.is_empty()
+    }
+
+    /// The first position at or after `from` where the needle occurs in `hay`,
+    /// ignoring ASCII case.
+    pub fn find_from(&self, hay: &[u8], from: usize) -> Option<usize> {
         let n = self.lower.len();
         if n == 0 {
-            return true;
+            return (from <= hay.len()).then_some(from);
+        }
+        if hay.len() < n || from > hay.len() - n {
+            return None;
         }
         if let Some(f) = &self.exact {
-            return f.find(hay).is_some();
-        }
-        if hay.len() < n {
-            return false;
+            return f.find(&hay[from..]).map(|p| p + from);
         }
         if let Some((i1, i2)) = self.pair {
-            return self.pair_scan(hay, i1, i2);
+            return self.pair_scan(hay, from, i1, i2);
         }
-        // Only positions where the whole needle fits are candidates.
-        let lo = self.rare_at;
-        let hi = hay.len() - (n - self.rare_at);
-        let mut from = lo;
-        while from <= hi {
-            let Some(off) = memchr::memchr2(self.rare_lo, self.rare_hi, &hay[from..=hi]) else {
-                return false;
-            };
-            let p = from + off - self.rare_at;
+        // One distinct letter (`a`, `aa`): jump between its occurrences in either case.
+        let last = hay.len() - (n - self.rare_at);
+        let mut at = from + self.rare_at;
+        while at <= last {
+            let off = memchr::memchr2(self.rare_lo, self.rare_hi, &hay[at..=last])?;
+            let p = at + off - self.rare_at;
             if hay[p..p + n].eq_ignore_ascii_case(&self.lower) {
-                return true;
+                return Some(p);
             }
-            from += off + 1;
+            at += off + 1;
         }
-        false
+        None
     }
 }
 
@@ -90,14 +105,14 @@ impl Finder {
     /// false candidates are rejected by the full check). The block loop has no
     /// branches, so the compiler vectorises it; blocks with a candidate are checked
     /// position by position.
-    fn pair_scan(&self, hay: &[u8], i1: usize, i2: usize) -> bool {
+    fn pair_scan(&self, hay: &[u8], from: usize, i1: usize, i2: usize) -> Option<usize> {
         const BLOCK: usize = 32;
         let n = self.lower.len();
         let c1 = self.lower[i1] | 0x20;
         let c2 = self.lower[i2] | 0x20;
         let starts = hay.len() - n + 1;
-        let check = |p: usize| hay[p..p + n].eq_ignore_ascii_case(&self.lower);
-        let mut p = 0;
+        let check = |p: &usize| hay[*p..*p + n].eq_ignore_ascii_case(&self.lower);
+        let mut p = from;
         while p + BLOCK <= starts {
             let a = &hay[p + i1..p + i1 + BLOCK];
             let b = &hay[p + i2..p + i2 + BLOCK];
@@ -105,12 +120,14 @@ impl Finder {
             for k in 0..BLOCK {
                 any |= u8::from((a[k] | 0x20) == c1) & u8::from((b[k] | 0x20) == c2);
             }
-            if any != 0 && (p..p + BLOCK).any(check) {
-                return true;
+            if any != 0 {
+                if let Some(q) = (p..p + BLOCK).find(check) {
+                    return Some(q);
+                }
             }
             p += BLOCK;
         }
-        (p..starts).any(check)
+        (p..starts).find(check)
     }
 }
 
@@ -143,5 +160,26 @@ mod tests {
         for (n, h, want) in cases {
             assert_eq!(Finder::new(n).is_match(h.as_bytes()), *want, "{n} in {h}");
         }
+    }
+
+    #[test]
+    fn finds_every_occurrence_from_a_position() {
+        let hay = format!(
+            "{}AbC{}abc{}",
+            "x".repeat(40),
+            "y".repeat(50),
+            "z".repeat(3)
+        );
+        for (needle, off) in [("abc", 0), ("ABC", 0), ("b", 1), ("c", 2)] {
+            let f = Finder::new(needle);
+            let mut at = Vec::new();
+            let mut from = 0;
+            while let Some(p) = f.find_from(hay.as_bytes(), from) {
+                at.push(p);
+                from = p + 1;
+            }
+            assert_eq!(at, vec![40 + off, 93 + off], "{needle}");
+        }
+        assert_eq!(Finder::new("1.2").find_from(b"1.2 1.2", 1), Some(4));
     }
 }
