@@ -625,6 +625,61 @@ impl Engine {
         crate::export::param_value(self.store.text(index), path)
     }
 
+    /// The chain of identities behind event `index`: the event, the event that
+    /// issued its access key, and so on back to the first identity in the loaded
+    /// logs (see [`crate::investigate`]). Empty for an unknown or removed event.
+    pub fn lineage(&self, index: u32) -> crate::investigate::Lineage {
+        crate::investigate::lineage(&self.store, index)
+    }
+
+    /// Every live event made with `access_key` (`userIdentity.accessKeyId`), in time
+    /// order (events without a time first), ties by index.
+    pub fn session_events(&self, access_key: &str) -> Vec<u32> {
+        crate::investigate::session_events(&self.store, access_key)
+    }
+
+    /// The live event that issued `access_key`, if loaded.
+    pub fn key_issuer(&self, access_key: &str) -> Option<u32> {
+        crate::investigate::issuers(&self.store).issuer(access_key)
+    }
+
+    /// `ids` over time in about `buckets` buckets of a round width, split by
+    /// outcome. `range` (`from` inclusive, `to` exclusive, ms) fixes the time span;
+    /// otherwise it runs from the earliest to the latest event of `ids`. The counts,
+    /// `untimed` and `outside` add up to `ids.len()`.
+    pub fn histogram(
+        &self,
+        ids: &[u32],
+        buckets: usize,
+        range: Option<(i64, i64)>,
+    ) -> crate::investigate::Histogram {
+        crate::investigate::histogram(&self.store, ids, buckets, range)
+    }
+
+    /// The investigation presets (plain queries the user can edit).
+    pub fn presets() -> &'static [crate::investigate::Preset] {
+        crate::investigate::PRESETS
+    }
+
+    /// How many live events each preset matches, in [`Engine::presets`] order.
+    pub fn preset_counts(&self) -> Vec<(String, u32)> {
+        crate::investigate::PRESETS
+            .iter()
+            .map(|p| {
+                let n = self.query(p.query).map_or(0, |v| v.len() as u32);
+                (p.id.to_owned(), n)
+            })
+            .collect()
+    }
+
+    /// Two to five events side by side: every leaf path present in any of them, in
+    /// document order (paths first met in a later event follow those of earlier
+    /// ones), with each event's value and whether they differ. Only the first
+    /// [`crate::investigate::COMPARE_MAX`] of `ids` are compared.
+    pub fn compare(&self, ids: &[u32]) -> Vec<crate::investigate::CompareRow> {
+        crate::investigate::compare(&self.store, ids)
+    }
+
     /// `{"Records":[...]}` with each event's original text; loads back identically.
     pub fn export_json(&self, ids: &[u32]) -> String {
         crate::export::json(&self.store, ids)

@@ -21,6 +21,7 @@
 pub mod engine;
 pub mod export;
 pub mod ingest;
+pub mod investigate;
 pub mod query;
 pub mod report;
 pub mod services;

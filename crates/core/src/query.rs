@@ -6,6 +6,9 @@
 //!   `readOnly` (`true`/`false`, derived), `file` (file name), `eventID`.
 //! - Values match exactly and case-sensitively; a `*` makes the value a wildcard
 //!   pattern that matches ignoring case. `field:*` means "the field is present".
+//! - Investigation terms (see [`crate::investigate`]): `session:<accessKeyId>` (the
+//!   calls made with that key and the event that issued it) and `newSourceIp:true`
+//!   (a principal's first call from each source IP address after its first one).
 //! - `after:T` (time >= T) and `before:T` (time < T), T an ISO time
 //!   (`2023-07-10`, `2023-07-10T12:00:00Z`) or relative to the newest loaded event
 //!   (`-2h`, `-30m`, `-7d`, `-45s`). Events without a time match neither.
@@ -99,6 +102,8 @@ enum Target {
     EventId,
     After(i64),
     Before(i64),
+    Session,
+    NewSourceIp,
     Path(String),
 }
 
@@ -189,6 +194,8 @@ fn compile(e: Expr, store: &Store) -> Result<Node, QueryError> {
                 "outcome" => Target::Outcome,
                 "file" => Target::File,
                 "eventID" => Target::EventId,
+                "session" => Target::Session,
+                "newSourceIp" => Target::NewSourceIp,
                 f => match Col::from_path(f) {
                     Some(c) => Target::Col(c),
                     None => Target::Path(f.to_owned()),
@@ -322,6 +329,24 @@ fn eval_field(t: &Target, p: &Pattern, store: &Store, cand: &Bits) -> Bits {
             filter(store, cand, |i| store.in_files(i, &wanted))
         }
         Target::EventId => filter(store, cand, |i| p.matches(store.event_id(i))),
+        Target::Session => {
+            let d = store.dict(Col::IdentityAccessKeyId);
+            let col = store.col(Col::IdentityAccessKeyId);
+            let m = dict_matches(d.iter(), d.len(), p);
+            let mut out = filter(store, cand, |i| m[col[i as usize] as usize]);
+            for (key, i) in crate::investigate::issuers(store).iter() {
+                if p.matches(key) && cand.get(i) {
+                    out.set(i);
+                }
+            }
+            out
+        }
+        Target::NewSourceIp => {
+            let new = crate::investigate::new_source_ip(store);
+            filter(store, cand, |i| {
+                p.matches(if new.get(i) { "true" } else { "false" })
+            })
+        }
         Target::After(t) => filter(store, cand, |i| store.time(i).is_some_and(|x| x >= *t)),
         Target::Before(t) => filter(store, cand, |i| store.time(i).is_some_and(|x| x < *t)),
         Target::Path(path) => {

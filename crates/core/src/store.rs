@@ -167,6 +167,8 @@ pub struct Store {
     file_names: Vec<Option<String>>,
     live: usize,
     newest: Option<i64>,
+    /// Investigation indexes, built on first use, cleared on every change.
+    inv: crate::investigate::Cache,
 }
 
 impl Store {
@@ -203,6 +205,11 @@ impl Store {
         (0..self.slots() as u32)
             .filter(|&i| self.is_live(i))
             .collect()
+    }
+
+    /// The investigation indexes (see [`crate::investigate`]).
+    pub(crate) fn investigation(&self) -> &crate::investigate::Cache {
+        &self.inv
     }
 
     /// Record the name of a file id (for the `file:` query term).
@@ -427,6 +434,7 @@ impl Store {
     /// Remove `file` from every event: events only it held stop being live.
     /// Returns how many events went.
     pub fn remove_file(&mut self, file: u32) -> usize {
+        self.inv.clear();
         if let Some(n) = self.file_names.get_mut(file as usize) {
             *n = None;
         }
@@ -520,6 +528,7 @@ impl Store {
 
     /// Parse and store one record. See [`RecordSink::add_record`].
     pub fn add(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError> {
+        self.inv.clear();
         let json = json.trim_ascii();
         let f = read_record(json).map_err(|e| RecordError {
             message: plain_error(&e),

@@ -63,6 +63,9 @@ impl Hasher for FxHasher {
 /// `HashMap` with [`FxHasher`].
 pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+/// `HashSet` with [`FxHasher`].
+pub type FxHashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
+
 /// Hash a byte string with [`FxHasher`].
 pub fn fx_hash(bytes: &[u8]) -> u64 {
     let mut h = FxHasher::default();

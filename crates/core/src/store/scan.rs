@@ -436,6 +436,49 @@ pub fn array_items(json: &str) -> Option<Vec<&str>> {
     }
 }
 
+/// The members of the object `json` as (raw key text with its quotes, raw value), in
+/// document order. `None` when it is not a valid object (or one the scanner leaves
+/// to serde_json).
+pub fn object_entries(json: &str) -> Option<Vec<(&str, &str)>> {
+    let b = json.as_bytes();
+    let i = ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    let mut none: Slots<'_, 0> = [];
+    let mut s = Scanner {
+        text: json,
+        b,
+        out: &mut none,
+        escaped: 0,
+    };
+    let mut items = Vec::new();
+    let mut j = ws(b, i + 1);
+    if *b.get(j)? == b'}' {
+        return (ws(b, j + 1) == b.len()).then_some(items);
+    }
+    loop {
+        if *b.get(j)? != b'"' {
+            return None;
+        }
+        let key_end = string_end(b, j, &mut false)?;
+        let key = json.get(j..key_end)?;
+        j = ws(b, key_end);
+        if *b.get(j)? != b':' {
+            return None;
+        }
+        let v = ws(b, j + 1);
+        let e = s.value(v, 1)?;
+        items.push((key, json.get(v..e)?));
+        j = ws(b, e);
+        match *b.get(j)? {
+            b',' => j = ws(b, j + 1),
+            b'}' => return (ws(b, j + 1) == b.len()).then_some(items),
+            _ => return None,
+        }
+    }
+}
+
 /// Whether `json` is one valid JSON value by this scanner (see the module docs:
 /// `false` may still be valid for serde_json).
 pub fn is_valid(json: &str) -> bool {
