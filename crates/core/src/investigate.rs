@@ -145,12 +145,9 @@ pub fn issuers(store: &Store) -> &Issuers {
         .get_or_init(|| build_issuers(store))
 }
 
-/// Whether `s` looks like an IPv4 or IPv6 address.
+/// Whether `s` is an IPv4 or IPv6 address.
 fn is_ip(s: &str) -> bool {
-    !s.is_empty()
-        && s.contains(['.', ':'])
-        && s.bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+    s.parse::<std::net::IpAddr>().is_ok()
 }
 
 fn build_new_ip(store: &Store) -> Bits {
