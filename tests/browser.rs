@@ -214,10 +214,9 @@ fn the_table_window_stays_small_for_a_million_rows() {
     assert!(start <= 500_000 && end > 500_000 + 30, "{start}..{end}");
     assert!(end - start <= 100);
     let (s, e) = window_range(1_000_000, 1e12, 900.0);
-    assert_eq!(
-        (s, e),
-        (1_000_000, 1_000_000),
-        "scrolled past the end renders nothing, never panics"
+    assert!(
+        s < e && e == 1_000_000 && e - s <= 100,
+        "scrolled past the end shows the tail, never panics: {s}..{e}"
     );
     let (_, e) = window_range(1_000_000, 0.0, 1e9);
     assert_eq!(e, 100, "a huge viewport is still capped");

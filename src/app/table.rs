@@ -23,10 +23,13 @@ const MAX_PARAMS: usize = 12;
 
 /// Which rows to render for a scroll position: `[start, end)` of `total`.
 pub fn window_range(total: usize, scroll_top: f64, viewport: f64) -> (usize, usize) {
-    let first = (scroll_top.max(0.0) / ROW_HEIGHT).floor() as usize;
-    let visible = (viewport.max(0.0) / ROW_HEIGHT).ceil() as usize + 1;
-    let start = first.saturating_sub(OVERSCAN).min(total);
-    let end = (first + visible + OVERSCAN)
+    // Float-to-int casts saturate; the sums must too (usize is 32 bits on wasm32).
+    let first = ((scroll_top.max(0.0) / ROW_HEIGHT).floor() as usize).min(total);
+    let visible = ((viewport.max(0.0) / ROW_HEIGHT).ceil() as usize).saturating_add(1);
+    let start = first.saturating_sub(OVERSCAN);
+    let end = first
+        .saturating_add(visible)
+        .saturating_add(OVERSCAN)
         .min(total)
         .min(start + MAX_ROWS);
     (start, end)
