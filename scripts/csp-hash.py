@@ -6,12 +6,20 @@ Content-Security-Policy (index.html) allows scripts only from 'self', so after e
 this adds a 'sha256-...' source for every inline script in the built index.html to the
 policy's script-src. Run by Trunk as a post_build hook (on the staging folder) and safe to
 run twice: hashes already present are not added again.
+
+Then, with index.html final, it lists the build's files for the service worker
+(scripts/sw_precache.py): Trunk runs the hooks of one stage at the same time, so that step
+must run from here, after this one, rather than as a hook of its own.
 """
 import base64
 import hashlib
 import os
 import re
 import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sw_precache  # noqa: E402  (a sibling script)
 
 
 def main() -> int:
@@ -39,6 +47,7 @@ def main() -> int:
     with open(path, "w", encoding="utf-8") as f:
         f.write(html)
     print(f"csp-hash: {len(hashes)} inline script(s) allowed by hash")
+    sw_precache.write(folder)
     return 0
 
 
