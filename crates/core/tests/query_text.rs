@@ -86,3 +86,26 @@ fn contiguous_and_per_event_scans_agree() {
     assert_eq!(hits, (0..400).filter(|i| i % 5 == 0).collect::<Vec<u32>>());
     assert_eq!(e.query("cpu").unwrap().len(), 80);
 }
+
+fn naive_find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return (from <= hay.len()).then_some(from);
+    }
+    (from..hay.len().saturating_sub(needle.len() - 1))
+        .find(|&p| hay[p..p + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+proptest::proptest! {
+    #[test]
+    fn finder_agrees_with_a_naive_search(
+        hay in "[aAbBcC{}\"x1 ]{0,120}",
+        needle in "[aAbBcC{}\"x1]{1,6}",
+        from in 0usize..130,
+    ) {
+        let f = trailscope_core::query::text::Finder::new(&needle);
+        proptest::prop_assert_eq!(
+            f.find_from(hay.as_bytes(), from),
+            naive_find(hay.as_bytes(), needle.as_bytes(), from)
+        );
+    }
+}

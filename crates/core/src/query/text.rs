@@ -1,5 +1,5 @@
 //! Case-insensitive substring search over record texts without allocating per
-//! event: the needle is lower-cased once; its two rarest bytes are tested at once,
+//! event: the needle is lower-cased once; its three rarest bytes are tested at once,
 //! 32 start positions per step (a loop the compiler vectorises), and only candidate
 //! positions are compared in full. Needles without letters use `memmem`, one-letter
 //! needles `memchr2`. The store's texts are scanned chunk by chunk, not event by
@@ -26,8 +26,9 @@ pub struct Finder {
     rare_at: usize,
     rare_lo: u8,
     rare_hi: u8,
-    /// Second rarest position, for the two-byte block scan (None for 1-byte needles).
-    pair: Option<(usize, usize)>,
+    /// Second and third rarest positions, for the block scan (None for needles of
+    /// one distinct byte; the third repeats the first for two-byte needles).
+    pair: Option<(usize, usize, usize)>,
 }
 
 impl Finder {
@@ -43,8 +44,18 @@ impl Finder {
         let second = (0..lower.len())
             .filter(|&i| i != rare_at && lower[i] != rare)
             .min_by_key(|&i| commonness(lower[i]));
+        let third = second.and_then(|j| {
+            (0..lower.len())
+                .filter(|&i| i != rare_at && i != j)
+                .min_by_key(|&i| {
+                    (
+                        lower[i] == rare || lower[i] == lower[j],
+                        commonness(lower[i]),
+                    )
+                })
+        });
         Finder {
-            pair: second.map(|j| (rare_at.min(j), rare_at.max(j))),
+            pair: second.map(|j| (rare_at, j, third.unwrap_or(rare_at))),
             exact,
             rare_at,
             rare_lo: rare,
@@ -81,8 +92,8 @@ impl Finder {
         if let Some(f) = &self.exact {
             return f.find(&hay[from..]).map(|p| p + from);
         }
-        if let Some((i1, i2)) = self.pair {
-            return self.pair_scan(hay, from, i1, i2);
+        if let Some((i1, i2, i3)) = self.pair {
+            return self.block_scan(hay, from, [i1, i2, i3]);
         }
         // One distinct letter (`a`, `aa`): jump between its occurrences in either case.
         let last = hay.len() - (n - self.rare_at);
@@ -100,25 +111,32 @@ impl Finder {
 }
 
 impl Finder {
-    /// Scan in blocks of 32 start positions, testing two needle bytes at once with
-    /// case folded by `| 0x20` (a superset of ASCII case-insensitivity: the few
+    /// Scan in blocks of 32 start positions, testing three needle bytes at once
+    /// with case folded by `| 0x20` (a superset of ASCII case-insensitivity: the few
     /// false candidates are rejected by the full check). The block loop has no
-    /// branches, so the compiler vectorises it; blocks with a candidate are checked
-    /// position by position.
-    fn pair_scan(&self, hay: &[u8], from: usize, i1: usize, i2: usize) -> Option<usize> {
+    /// branches, so the compiler vectorises it; in a block with a candidate, only
+    /// the positions passing the three-byte test are compared in full.
+    fn block_scan(&self, hay: &[u8], from: usize, at: [usize; 3]) -> Option<usize> {
         const BLOCK: usize = 32;
         let n = self.lower.len();
-        let c1 = self.lower[i1] | 0x20;
-        let c2 = self.lower[i2] | 0x20;
+        let c = at.map(|i| self.lower[i] | 0x20);
         let starts = hay.len() - n + 1;
-        let check = |p: &usize| hay[*p..*p + n].eq_ignore_ascii_case(&self.lower);
+        let probe = |p: usize| {
+            (hay[p + at[0]] | 0x20) == c[0]
+                && (hay[p + at[1]] | 0x20) == c[1]
+                && (hay[p + at[2]] | 0x20) == c[2]
+        };
+        let check = |p: &usize| probe(*p) && hay[*p..*p + n].eq_ignore_ascii_case(&self.lower);
         let mut p = from;
         while p + BLOCK <= starts {
-            let a = &hay[p + i1..p + i1 + BLOCK];
-            let b = &hay[p + i2..p + i2 + BLOCK];
+            let a = &hay[p + at[0]..p + at[0] + BLOCK];
+            let b = &hay[p + at[1]..p + at[1] + BLOCK];
+            let d = &hay[p + at[2]..p + at[2] + BLOCK];
             let mut any = 0u8;
             for k in 0..BLOCK {
-                any |= u8::from((a[k] | 0x20) == c1) & u8::from((b[k] | 0x20) == c2);
+                any |= u8::from((a[k] | 0x20) == c[0])
+                    & u8::from((b[k] | 0x20) == c[1])
+                    & u8::from((d[k] | 0x20) == c[2]);
             }
             if any != 0 {
                 if let Some(q) = (p..p + BLOCK).find(check) {

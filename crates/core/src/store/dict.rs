@@ -81,14 +81,19 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
+    let word = |s: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..s.len()].copy_from_slice(s);
+        u64::from_le_bytes(w)
+    };
     let mut ca = a.chunks_exact(8);
     let mut cb = b.chunks_exact(8);
     for (x, y) in (&mut ca).zip(&mut cb) {
-        if x != y {
+        if word(x) != word(y) {
             return false;
         }
     }
-    ca.remainder() == cb.remainder()
+    word(ca.remainder()) == word(cb.remainder())
 }
 
 /// One column's dictionary: id -> string and string -> id.
@@ -214,6 +219,22 @@ impl Dict {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_bytes_compares_whole_slices() {
+        for (a, b) in [
+            ("", ""),
+            ("a", "a"),
+            ("abcdefgh", "abcdefgh"),
+            ("abcdefghi", "abcdefghi"),
+            ("abcdefghi", "abcdefghj"),
+            ("abcdefgh", "abcdefghi"),
+            ("a", ""),
+            ("sourceIPAddress", "sourceIPAddresS"),
+        ] {
+            assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b, "{a} {b}");
+        }
+    }
 
     #[test]
     fn interns_once_and_keeps_zero_for_absent() {
