@@ -27,7 +27,7 @@ use std::borrow::Cow;
 
 use crate::sink::{AddOutcome, RecordError, RecordSink};
 use dict::{fx_hash, Dict, FxHashMap};
-use parse::{array_items, flag, pick, read_record, time_ms, Identity, Top};
+use parse::{flag, read_record, time_ms, Identity, Top};
 
 /// "No time" in the time column.
 pub const NO_TIME: i64 = i64::MIN;
@@ -737,6 +737,9 @@ pub fn minify(json: &str) -> Cow<'_, str> {
 /// Raw JSON values by dotted path inside a record, used by `param_value` and the
 /// query language for paths that have no column. Arrays on the way are searched
 /// element by element; every value reached is returned, in document order.
+///
+/// `json` must be valid JSON, as every stored record is: it is read without being
+/// validated again (on other text the result is meaningless, but nothing panics).
 pub fn lookup_path<'a>(json: &'a str, path: &str) -> Vec<&'a str> {
     let mut cur: Vec<&'a str> = vec![json.trim()];
     for seg in path.split('.') {
@@ -762,14 +765,12 @@ pub fn lookup_path<'a>(json: &'a str, path: &str) -> Vec<&'a str> {
 
 fn collect_key<'a>(v: &'a str, key: &str, out: &mut Vec<&'a str>) {
     if v.starts_with('{') {
-        if let Ok([Some(x)]) = pick(v, &[key]) {
+        if let Some(x) = scan::trusted_get(v, key) {
             out.push(x);
         }
     } else if v.starts_with('[') {
-        if let Some(items) = array_items(v) {
-            for it in items {
-                collect_key(it, key, out);
-            }
+        for it in scan::trusted_items(v) {
+            collect_key(it, key, out);
         }
     }
 }

@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
+use trailscope_core::store::parse::pick;
 use trailscope_core::store::parse::{read_record, read_record_fast, read_record_serde};
-use trailscope_core::store::scan;
+use trailscope_core::store::{lookup_path, scan};
 
 const RECORDS: &[&str] = &[
     r#"{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROA:alice","arn":"arn:aws:sts::1:assumed-role/R/alice","accountId":"1","accessKeyId":"ASIAX","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::1:role/R","userName":"R"},"attributes":{"mfaAuthenticated":"false"}}},"eventTime":"2023-07-10T11:45:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"1.2.3.4","userAgent":"aws-cli/2","requestParameters":{"bucketName":"b","key":"k\u00e9\n"},"responseElements":null,"eventID":"e1","readOnly":true,"eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"1","eventCategory":"Data","resources":[{"ARN":"arn:aws:s3:::b","type":"AWS::S3::Bucket"}],"n":[-1.5e3,0,12]}"#,
@@ -19,6 +20,46 @@ fn fast_path_agrees_on_valid_records() {
         let fast = read_record_fast(r).expect("the scanner reads a plain record");
         assert_eq!(fast, read_record_serde(r).unwrap(), "{r}");
     }
+}
+
+#[test]
+fn trusted_reads_agree_with_validated_ones_on_valid_records() {
+    let keys = [
+        "eventVersion",
+        "userIdentity",
+        "eventTime",
+        "requestParameters",
+        "responseElements",
+        "resources",
+        "n",
+        "x",
+        "missing",
+        "@timestamp",
+    ];
+    for r in RECORDS {
+        for k in keys {
+            assert_eq!(
+                scan::trusted_get(r, k),
+                pick(r, &[k]).unwrap()[0],
+                "{k} in {r}"
+            );
+        }
+    }
+    let r = RECORDS[0];
+    assert_eq!(
+        lookup_path(r, "resources.type"),
+        vec!["\"AWS::S3::Bucket\""]
+    );
+    assert_eq!(lookup_path(r, "n[]"), vec!["[-1.5e3,0,12]"]);
+    assert_eq!(
+        lookup_path(r, "userIdentity.sessionContext.sessionIssuer.userName"),
+        vec!["\"R\""]
+    );
+    // An escaped key is compared unescaped; the last duplicate wins.
+    let dup = r#"{"a":1,"\u0061":[2,{"b":"}"}],"c":"x\"y"}"#;
+    assert_eq!(scan::trusted_get(dup, "a"), Some(r#"[2,{"b":"}"}]"#));
+    assert_eq!(scan::trusted_get(dup, "c"), Some(r#""x\"y""#));
+    assert_eq!(lookup_path(dup, "a.b"), vec![r#""}""#]);
 }
 
 #[test]
@@ -75,5 +116,10 @@ proptest! {
         }
         // The combined reader gives serde_json's verdict.
         prop_assert_eq!(read_record(&s).is_ok(), serde.is_ok());
+        // Reading without validation never panics, whatever the text.
+        let _ = scan::trusted_get(&s, "userIdentity");
+        let _ = scan::trusted_items(&s);
+        let _ = lookup_path(&s, "requestParameters.key");
+        let _ = lookup_path(&s, "resources.ARN");
     }
 }

@@ -494,6 +494,153 @@ pub fn is_valid(json: &str) -> bool {
     s.value(i, 0).is_some_and(|e| ws(b, e) == b.len())
 }
 
+// ---- trusted texts ------------------------------------------------------------
+//
+// The store keeps only records that passed the validating scan, so reading them
+// again can skip validation: strings are skipped to the next quote or backslash,
+// containers by counting brackets. On text that is not valid JSON these functions
+// give meaningless results, but they never panic.
+
+/// High bit set in each byte of `w` that is zero (lowest flag exact).
+#[inline]
+fn zeros(w: u64) -> u64 {
+    w.wrapping_sub(ONES) & !w & HIGHS
+}
+
+#[inline]
+fn load8(b: &[u8], j: usize) -> Option<u64> {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(b.get(j..j + 8)?);
+    Some(u64::from_le_bytes(w))
+}
+
+/// After the string whose `"` is at `b[i]`, without validating it.
+fn trusted_string_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        while let Some(w) = load8(b, j) {
+            let m = zeros(w ^ (ONES * u64::from(b'"'))) | zeros(w ^ (ONES * u64::from(b'\\')));
+            if m != 0 {
+                j += (m.trailing_zeros() / 8) as usize;
+                break;
+            }
+            j += 8;
+        }
+        match *b.get(j)? {
+            b'"' => return Some(j + 1),
+            b'\\' => j += 2,
+            _ => j += 1,
+        }
+    }
+}
+
+/// After the value at `b[i]`, without validating it.
+fn trusted_value_end(b: &[u8], i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => trusted_string_end(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                // Jump to the next quote or bracket (`[`/`]` differ from `{`/`}` only
+                // in the 0x20 bit).
+                while let Some(w) = load8(b, j) {
+                    let f = w | (ONES * 0x20);
+                    let m = zeros(w ^ (ONES * u64::from(b'"')))
+                        | zeros(f ^ (ONES * u64::from(b'{')))
+                        | zeros(f ^ (ONES * u64::from(b'}')));
+                    if m != 0 {
+                        j += (m.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    j += 8;
+                }
+                match *b.get(j)? {
+                    b'"' => {
+                        j = trusted_string_end(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            {
+                j += 1;
+            }
+            Some(j)
+        }
+    }
+}
+
+/// The raw value of `key` in the object `json`, which must be valid JSON (a stored
+/// record or part of one); the last occurrence wins. Keys with escapes are compared
+/// unescaped.
+pub fn trusted_get<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let b = json.as_bytes();
+    let mut j = ws(b, 0);
+    if b.get(j) != Some(&b'{') {
+        return None;
+    }
+    j = ws(b, j + 1);
+    let mut found = None;
+    while b.get(j) == Some(&b'"') {
+        let key_end = trusted_string_end(b, j)?;
+        let raw_key = json.get(j + 1..key_end - 1)?;
+        let hit = if raw_key.contains('\\') {
+            super::parse::text(json.get(j..key_end)).is_some_and(|k| k == key)
+        } else {
+            super::dict::same_bytes(raw_key.as_bytes(), key.as_bytes())
+        };
+        j = ws(b, ws(b, key_end) + 1);
+        let e = trusted_value_end(b, j)?;
+        if hit {
+            found = Some(json.get(j..e)?);
+        }
+        j = ws(b, e);
+        if b.get(j) != Some(&b',') {
+            break;
+        }
+        j = ws(b, j + 1);
+    }
+    found
+}
+
+/// The elements of the array `json`, which must be valid JSON.
+pub fn trusted_items(json: &str) -> Vec<&str> {
+    let b = json.as_bytes();
+    let mut out = Vec::new();
+    let mut j = ws(b, 0);
+    if b.get(j) != Some(&b'[') {
+        return out;
+    }
+    j = ws(b, j + 1);
+    while j < b.len() && b[j] != b']' {
+        let Some(e) = trusted_value_end(b, j) else {
+            break;
+        };
+        if let Some(v) = json.get(j..e) {
+            out.push(v);
+        }
+        j = ws(b, e);
+        if b.get(j) != Some(&b',') {
+            break;
+        }
+        j = ws(b, j + 1);
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
