@@ -5,7 +5,11 @@ const path = require('path');
 const { test, expect, openApp, idle, SHARED } = require('../fixtures');
 const { query } = require('./viewer-helpers');
 
-const OUT = path.resolve(__dirname, '../../../docs/screenshots');
+// Only `UPDATE_SCREENSHOTS=1` writes into the repository; other runs (CI) still check every
+// view and write their pictures under test-results/.
+const OUT = process.env.UPDATE_SCREENSHOTS
+  ? path.resolve(__dirname, '../../../docs/screenshots')
+  : path.resolve(__dirname, '../test-results/screenshots');
 
 test.use({ viewport: { width: 1600, height: 960 } });
 
