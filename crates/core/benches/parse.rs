@@ -12,7 +12,15 @@
 //!   (about 1.3 GB of JSON is generated and loaded file by file; 0 skips this part).
 //! - `TRAILSCOPE_BENCH_CRITERION=1`: also run criterion on an 8 MB document.
 //!
+//! - `TRAILSCOPE_BENCH_ROUNDS` (default 5): interleaved rounds of the throughput
+//!   contenders (each keeps its best round).
+//! - `TRAILSCOPE_BENCH_BREAKDOWN=1`: also time the store's scanner, serde_json's
+//!   `IgnoredAny` and the ingest layer alone.
+//!
 //! It prints figures rather than asserting them: the machine is shared and noisy.
+//! Times are the benchmark thread's CPU time where Linux reports it
+//! (`/proc/thread-self/schedstat`), so load from other processes mostly drops out;
+//! elsewhere wall time.
 
 #[path = "../examples/gen_bench/resample.rs"]
 #[allow(dead_code)]
@@ -312,6 +320,20 @@ fn main() {
             d.as_secs_f64() * 1e3
         );
     }
+    // The floor for free text: one exact, case-sensitive memmem pass over the same
+    // texts (what a search costs that does no case folding and no event mapping).
+    let needle = memchr::memmem::Finder::new(b"i-0a1b2c3d");
+    let d = median(5, || {
+        let chunks = e.store().chunks();
+        chunks
+            .iter()
+            .filter(|c| needle.find(c.as_bytes()).is_some())
+            .count()
+    });
+    println!(
+        "baseline: exact memmem over all texts {:6.1} ms",
+        d.as_secs_f64() * 1e3
+    );
     let d = median(5, || e.group(&all, &[Field::EventSource]));
     println!(
         "regroup by eventSource          {:8.1} ms",
@@ -320,6 +342,18 @@ fn main() {
     let d = median(5, || e.group(&all, &[Field::Service, Field::EventName]));
     println!(
         "regroup service > eventName     {:8.1} ms",
+        d.as_secs_f64() * 1e3
+    );
+    let d = median(3, || e.preset_counts());
+    println!(
+        "preset counts (all {})           {:8.1} ms  {:?}",
+        Engine::presets().len(),
+        d.as_secs_f64() * 1e3,
+        e.preset_counts()
+    );
+    let d = median(5, || e.histogram(&all, 120, None));
+    println!(
+        "histogram, 120 buckets          {:8.1} ms",
         d.as_secs_f64() * 1e3
     );
     let d = median(5, || e.facet(&all, Field::SourceIpAddress, 10));

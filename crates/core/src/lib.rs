@@ -7,7 +7,8 @@
 //! `bytes` -> [`ingest`] (gunzip by magic bytes, recognise the format by content, find
 //! each record, survive damage) -> [`sink::RecordSink`] -> [`store::Store`] (parse each
 //! record into interned columns, keep its JSON text, derive principal/service/outcome)
-//! -> [`query`] (filter to a list of event indices) -> facets, groups, rows, exports.
+//! -> [`query`] (filter to a list of event indices) -> facets, groups, rows, exports,
+//! and [`investigate`] (access-key lineage, sessions, timeline, presets, compare).
 //!
 //! Invariants:
 //! - A damaged record never takes its file down: readers report a [`report::Warning`]

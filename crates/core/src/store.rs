@@ -238,9 +238,9 @@ impl Store {
         }
     }
 
-    /// The text chunks and, for scanning them in one pass, each event's (chunk, start,
-    /// len). Used by free-text search.
-    pub(crate) fn chunks(&self) -> &[String] {
+    /// The text chunks holding every event's text back to back (live or not), in
+    /// index order. Free-text search scans these; benchmarks use them as a baseline.
+    pub fn chunks(&self) -> &[String] {
         &self.chunks
     }
 
