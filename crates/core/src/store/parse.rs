@@ -328,6 +328,13 @@ pub fn read_record_fast(json: &str) -> Option<Fields<'_>> {
     Some(Fields { raw, escaped })
 }
 
+/// The record at the start of `text` (which may go on after it) by the fast path,
+/// with the length of its text; `None` when the scanner declines.
+pub fn read_record_prefix(text: &str) -> Option<(Fields<'_>, usize)> {
+    let (raw, escaped, end) = scan::scan_object_prefix::<NSLOTS>(text, &RECORD)?;
+    Some((Fields { raw, escaped }, end))
+}
+
 /// [`read_record`] by serde_json alone: the reference the fast path must agree with.
 pub fn read_record_serde(json: &str) -> Result<Fields<'_>, serde_json::Error> {
     const ALL: [&str; 16] = [

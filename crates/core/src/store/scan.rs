@@ -356,6 +356,28 @@ pub fn scan_object<'a, const N: usize>(json: &'a str, spec: &Spec) -> Option<(Sl
     (ws(b, end) == b.len()).then_some((out, escaped))
 }
 
+/// Like [`scan_object`] for an object at the very start of `text` (no whitespace
+/// before it) that may be followed by anything: also returns where it ends.
+pub fn scan_object_prefix<'a, const N: usize>(
+    text: &'a str,
+    spec: &Spec,
+) -> Option<(Slots<'a, N>, u64, usize)> {
+    let mut out = [None; N];
+    let b = text.as_bytes();
+    if b.first() != Some(&b'{') {
+        return None;
+    }
+    let mut s = Scanner {
+        text,
+        b,
+        out: &mut out,
+        escaped: 0,
+    };
+    let end = s.object(0, 1, Some(spec))?;
+    let escaped = s.escaped;
+    Some((out, escaped, end))
+}
+
 /// Pick the values of `keys` from the object `json` (last occurrence wins). `None`
 /// as for [`scan_object`].
 pub fn pick_keys<'a, const N: usize>(json: &'a str, keys: &[&str; N]) -> Option<Slots<'a, N>> {
