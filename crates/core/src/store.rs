@@ -601,7 +601,7 @@ impl Store {
         let source = f.text(Top::EventSource);
         let name = f.text(Top::EventName);
         let error = f.text(Top::ErrorCode);
-        let ident = Identity::from_fields(&f);
+        let ident = Identity::from_fields(f);
         let principal = ident.principal(source.as_deref());
 
         let mut flags = FLAG_LIVE;
