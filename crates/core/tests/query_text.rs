@@ -60,7 +60,15 @@ fn contiguous_and_per_event_scans_agree() {
                 2 => r#","requestParameters":{"note":"alarmName"}"#.to_owned(),
                 _ => String::new(),
             };
-            event(i, if i % 7 == 0 { "DeleteAlarms" } else { "PutMetricAlarm" }, &extra)
+            event(
+                i,
+                if i % 7 == 0 {
+                    "DeleteAlarms"
+                } else {
+                    "PutMetricAlarm"
+                },
+                &extra,
+            )
         })
         .collect();
     let e = engine(&events);
