@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use trailscope_core::engine::{Facet, Field, Group, ParamColumn, QueryError, Row, Summary};
+use trailscope_core::investigate::{CompareRow, Histogram, Lineage};
 use trailscope_core::{Engine, FileReport};
 
 /// An immutable, cheaply cloned list of engine indices; equal only to itself, so a memo
@@ -156,6 +157,50 @@ impl EngineHandle {
     /// One parameter value of one event, as text.
     pub fn param_value(&self, index: u32, path: &str) -> Option<String> {
         self.read(|e| e.param_value(index, path))
+    }
+
+    /// The chain of identities behind one event (issue 7).
+    pub fn lineage(&self, index: u32) -> Lineage {
+        self.read(|e| e.lineage(index))
+    }
+
+    /// How many events each investigation preset matches, in preset order.
+    pub fn preset_counts(&self) -> Vec<(String, u32)> {
+        self.read(Engine::preset_counts)
+    }
+
+    /// `ids` over time, split by outcome.
+    pub fn histogram(&self, ids: &Ids, buckets: usize, range: Option<(i64, i64)>) -> Histogram {
+        self.read(|e| e.histogram(ids.as_slice(), buckets, range))
+    }
+
+    /// Events side by side, leaf path by leaf path.
+    pub fn compare(&self, ids: &[u32]) -> Vec<CompareRow> {
+        self.read(|e| e.compare(ids))
+    }
+
+    /// The first event whose `eventID` is `id`.
+    pub fn find_event_id(&self, id: &str) -> Option<u32> {
+        let q = format!(
+            "eventID:\"{}\"",
+            id.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        self.read(|e| e.query(&q).ok().and_then(|v| v.first().copied()))
+    }
+
+    /// `{"Records":[...]}` of `ids`.
+    pub fn export_json(&self, ids: &Ids) -> String {
+        self.read(|e| e.export_json(ids.as_slice()))
+    }
+
+    /// JSON lines of `ids`.
+    pub fn export_jsonl(&self, ids: &Ids) -> String {
+        self.read(|e| e.export_jsonl(ids.as_slice()))
+    }
+
+    /// CSV of `ids` with `columns` (field names or JSON paths).
+    pub fn export_csv(&self, ids: &Ids, columns: &[String]) -> String {
+        self.read(|e| e.export_csv(ids.as_slice(), columns))
     }
 }
 

@@ -67,6 +67,7 @@ pub fn DetailPane() -> impl IntoView {
                         <h2 class="ts-detail__name">{row.event_name.clone()}</h2>
                         <span class="ts-detail__service">{row.service.clone()}</span>
                     </div>
+                    <super::compare::CompareToggle index=index/>
                     <button class="ts-icon-button" data-testid="detail-close" title="Close (Esc)" aria-label="Close" on:click=move |_| state.detail_open.set(false)>"✕"</button>
                 </header>
                 <dl class="ts-detail__facts">
@@ -77,6 +78,7 @@ pub fn DetailPane() -> impl IntoView {
                     <dt>"Outcome"</dt>
                     <dd class:ts-detail__failed=failed>{if failed { format!("✖ failed {error}") } else { "✔ succeeded".to_string() }}</dd>
                 </dl>
+                <super::lineage::Lineage index=index/>
                 <div class="ts-detail__toolbar">
                     <div class="ts-segmented" role="group" aria-label="View">
                         <button class="ts-segmented__option" class:ts-segmented__option--active=move || !raw_view.get() on:click=move |_| raw_view.set(false)>"Tree"</button>

@@ -5,7 +5,9 @@
 //! table) and the detail pane of the selected event.
 
 pub mod client;
+pub mod compare;
 pub mod detail;
+pub mod export;
 pub mod facets;
 pub mod files_panel;
 pub mod format;
@@ -13,14 +15,18 @@ pub mod groups;
 pub mod json;
 pub mod json_tree;
 pub mod keyboard;
+pub mod lineage;
 pub mod load_panel;
 pub mod loader;
+pub mod presets;
 pub mod query_bar;
 pub mod sample;
 pub mod state;
 pub mod summary_bar;
 pub mod table;
 pub mod theme;
+pub mod timeline;
+pub mod url_state;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -34,6 +40,8 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     theme::install(state);
     keyboard::install(state);
+    compare::install();
+    url_state::install(state);
 
     let dragging = RwSignal::new(0i32);
     let _ = window_event_listener(ev::dragenter, move |e: ev::DragEvent| {
@@ -81,9 +89,17 @@ pub fn App() -> impl IntoView {
                 <aside class="ts-sidebar">
                     <load_panel::LoadPanel/>
                     <files_panel::FilesPanel/>
+                    <presets::Presets/>
                     <facets::Facets/>
                 </aside>
                 <section class="ts-events" aria-label="Events">
+                    <timeline::Timeline/>
+                    <div class="ts-viewbar">
+                        <lineage::SessionBanner/>
+                        <span class="ts-viewbar__spacer"></span>
+                        <compare::CompareTray/>
+                        <export::ExportMenu/>
+                    </div>
                     <groups::Groups/>
                     <table::EventTable/>
                 </section>

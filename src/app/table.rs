@@ -350,7 +350,12 @@ fn row_view(
             data-index=index.to_string()
             data-failed=failed.to_string()
             style:grid-template-columns=move || grid.get()
-            on:click=move |_| {
+            on:click=move |ev: ev::MouseEvent| {
+                // Ctrl/Cmd-click adds the event to the comparison instead of opening it.
+                if ev.ctrl_key() || ev.meta_key() {
+                    super::compare::toggle(index);
+                    return;
+                }
                 state.selected.set(Some(index));
                 state.detail_open.set(true);
             }
