@@ -1,0 +1,359 @@
+#!/usr/bin/env node
+// Browser benchmark: loads generated CloudTrail logs through the release page in headless
+// Chromium and prints what a person would feel. Run through scripts/bench, which generates
+// the data, builds and serves the page; this script only drives the browser.
+//
+//   node tests/bench/bench.js --url http://127.0.0.1:8190/ --set 100MB=bench-data/100mb [--set 1GB=bench-data/1gb]
+//
+// For every set, plain (*.json) and gzip (*.json.gz), in one fresh page:
+//   1. baseline: the same File objects read with TextDecoder + JSON.parse (gzip through
+//      DecompressionStream('gzip')), file by file, in the page's main thread;
+//   2. Trailscope: the files chosen in the `file-input` hook; done when `app` data-busy is
+//      false again. Measured in the page with performance.now(): load time, time to the first
+//      `event-row`, the longest main-thread task (PerformanceObserver 'longtask').
+//   Memory: the renderer process's peak resident set (VmHWM from /proc, reset before the
+//   Trailscope load via clear_refs, so the baseline's garbage does not count), the wasm
+//   memory (WebAssembly.Memory of the app, it never shrinks, so its end size is its peak) and
+//   the JS heap (CDP Performance.getMetrics JSHeapUsedSize, sampled during the load).
+// On the last (largest) set, plain: median latencies of a field query, a wildcard query, a
+// free-text search and a regrouping at whatever event count was loaded, and the number of
+// `event-row` elements in the DOM while scrolling the whole table.
+// Figures are printed, never asserted.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const E2E = path.resolve(__dirname, '../e2e');
+const { chromium } = require(require.resolve('@playwright/test', { paths: [E2E] }));
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
+  // Lets the benchmark collect the baseline's garbage before measuring Trailscope.
+  '--js-flags=--expose-gc',
+];
+
+function parseArgs() {
+  const o = { url: 'http://127.0.0.1:8190/', sets: [], reps: 5, skipBaseline: false };
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '--url') o.url = a[++i];
+    else if (a[i] === '--set') {
+      const [label, dir] = a[++i].split('=');
+      o.sets.push({ label, dir: path.resolve(dir) });
+    } else if (a[i] === '--reps') o.reps = Number(a[++i]);
+    else throw new Error(`unknown option ${a[i]}`);
+  }
+  if (!o.sets.length) throw new Error('give at least one --set LABEL=DIR');
+  return o;
+}
+
+const MB = 1e6;
+const fmtMB = (b) => `${(b / MB).toFixed(0)} MB`;
+const fmtMiB = (b) => `${(b / 1048576).toFixed(0)} MiB`;
+const ms = (x) => (x == null ? 'n/a' : `${x.toFixed(0)} ms`);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+/** Installed before the page's own scripts: long tasks, the app's wasm memory. */
+function initScript() {
+  window.__longtasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch (_) { /* no long task API: reported as n/a */ }
+  addEventListener('TrunkApplicationStarted', (e) => { window.__benchWasm = e.detail.wasm; });
+  window.__wasmBytes = () => (window.__benchWasm && window.__benchWasm.memory
+    ? window.__benchWasm.memory.buffer.byteLength : 0);
+}
+
+/** Peak resident set of a process, in bytes (VmHWM), and resetting it. */
+function vmHwm(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch (_) { return null; }
+}
+function resetHwm(pid) {
+  try { fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch (_) { return false; }
+}
+
+async function rendererPid(browserCdp, page) {
+  // The renderer of the page: one page is open at a time, so it is the renderer that has
+  // worked most (Chromium may keep an idle spare renderer besides it). Called after the
+  // baseline run, which kept the page's renderer busy.
+  const info = await browserCdp.send('SystemInfo.getProcessInfo');
+  const renderers = info.processInfo.filter((p) => p.type === 'renderer').sort((a, b) => b.cpuTime - a.cpuTime);
+  return renderers.length ? renderers[0].id : null;
+}
+
+async function openPage(context, url) {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`   page error: ${err.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.dataset.busy === 'false'
+    && window.__benchWasm);
+  return page;
+}
+
+/** Baseline: TextDecoder + JSON.parse of the same files, in the page. */
+async function baseline(page, files, gz) {
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file'; input.multiple = true; input.id = 'bench-input'; input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-input', files);
+  return page.evaluate(async (gz) => {
+    const files = [...document.getElementById('bench-input').files];
+    const t0 = performance.now();
+    let records = 0; let bytes = 0;
+    for (const f of files) {
+      let buf;
+      if (gz) buf = await new Response(f.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
+      else buf = await f.arrayBuffer();
+      bytes += buf.byteLength;
+      const doc = JSON.parse(new TextDecoder().decode(buf));
+      records += doc.Records.length;
+    }
+    const elapsed = performance.now() - t0;
+    document.getElementById('bench-input').remove();
+    return { elapsed, records, bytes };
+  }, gz);
+}
+
+/** Loads files through the `file-input` hook and times it in the page. */
+async function trailscopeLoad(page, cdp, files) {
+  await page.evaluate(() => {
+    const app = document.querySelector('[data-testid="app"]');
+    const s = { start: null, firstRow: null, done: null, sawBusy: false };
+    window.__load = s;
+    document.addEventListener('change', (e) => {
+      if (e.target?.dataset?.testid === 'file-input' && s.start == null) s.start = performance.now();
+    }, true);
+    const check = () => {
+      if (s.start == null) return;
+      if (s.firstRow == null && document.querySelector('[data-testid="event-row"]')) s.firstRow = performance.now();
+      const busy = app.dataset.busy === 'true';
+      if (busy) s.sawBusy = true;
+      else if (s.sawBusy && s.done == null) s.done = performance.now();
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-busy'] });
+  });
+  let peakHeap = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      try {
+        const m = await cdp.send('Performance.getMetrics');
+        const h = m.metrics.find((x) => x.name === 'JSHeapUsedSize');
+        if (h) peakHeap = Math.max(peakHeap, h.value);
+      } catch (_) { /* page busy or gone */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  await page.setInputFiles('[data-testid="file-input"]', files);
+  await page.waitForFunction(() => window.__load.done != null, null, { timeout: 0, polling: 100 });
+  sampling = false;
+  await sampler;
+  return page.evaluate((peakHeap) => {
+    const s = window.__load;
+    const during = window.__longtasks.filter(([t, d]) => t + d >= s.start && t <= s.done);
+    return {
+      elapsed: s.done - s.start,
+      firstRow: s.firstRow == null ? null : s.firstRow - s.start,
+      longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
+      longTasks: during.length,
+      events: Number(document.querySelector('[data-testid="event-count"]').dataset.value),
+      wasm: window.__wasmBytes(),
+      heap: peakHeap,
+      statuses: [...document.querySelectorAll('[data-testid="file-row"]')].reduce((acc, r) => {
+        acc[r.dataset.status] = (acc[r.dataset.status] || 0) + 1; return acc;
+      }, {}),
+    };
+  }, peakHeap);
+}
+
+/** In-page helpers for the interaction latencies. */
+function installInteractions() {
+  const app = document.querySelector('[data-testid="app"]');
+  const yieldNow = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+  const matchCount = () => Number(document.querySelector('[data-testid="match-count"]').dataset.value);
+  const idle = () => app.dataset.busy === 'false';
+  const until = async (cond, limitMs = 120000) => {
+    const t0 = performance.now();
+    while (!cond()) {
+      if (performance.now() - t0 > limitMs) throw new Error('timed out');
+      await yieldNow();
+    }
+  };
+  const setQuery = (q) => {
+    const input = document.querySelector('[data-testid="filter-input"]');
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    setter.call(input, q);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+  };
+  /** Applies q and waits until the count differs from `before` (or equals `expect`). */
+  window.__query = async (q, expect) => {
+    const before = matchCount();
+    const t0 = performance.now();
+    setQuery(q);
+    await until(() => idle() && (expect != null ? matchCount() === expect : matchCount() !== before));
+    return { ms: performance.now() - t0, count: matchCount() };
+  };
+  window.__clearQuery = async () => {
+    const total = Number(document.querySelector('[data-testid="event-count"]').dataset.value);
+    setQuery('');
+    await until(() => idle() && matchCount() === total);
+  };
+  const firstGroup = () => document.querySelector('[data-testid="group-row"]')?.dataset.key ?? null;
+  window.__group = async (key, expectFirst) => {
+    const sel = document.querySelector('[data-testid="group-by"]');
+    const before = firstGroup();
+    const t0 = performance.now();
+    sel.value = key;
+    sel.dispatchEvent(new Event('change', { bubbles: true }));
+    await until(() => idle() && (expectFirst != null ? firstGroup() === expectFirst : firstGroup() !== before && firstGroup() != null));
+    return { ms: performance.now() - t0, first: firstGroup() };
+  };
+  /** Scrolls the whole table top to bottom in steps; counts event-row elements at each. */
+  window.__scrollRows = async (steps) => {
+    const sc = document.querySelector('[data-testid="event-table"]');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const counts = [];
+    const max = sc.scrollHeight - sc.clientHeight;
+    for (let i = 0; i <= steps; i++) {
+      sc.scrollTop = Math.round((max * i) / steps);
+      sc.dispatchEvent(new Event('scroll'));
+      await frame();
+      counts.push(document.querySelectorAll('[data-testid="event-row"]').length);
+    }
+    return { min: Math.min(...counts), max: Math.max(...counts), scrollHeight: sc.scrollHeight, reachedBottom: Math.abs(sc.scrollTop - max) < 2 };
+  };
+}
+
+async function interactions(page, reps) {
+  await page.evaluate(installInteractions);
+  const out = {};
+  const queries = [
+    ['field query', 'eventSource:ec2.amazonaws.com'],
+    ['wildcard query', 'eventName:Describe*'],
+    ['free-text search', 'assumerole'],
+  ];
+  for (const [label, q] of queries) {
+    const times = [];
+    let expect = null;
+    for (let i = 0; i <= reps; i++) {
+      await page.evaluate(() => window.__clearQuery());
+      const r = await page.evaluate(([q, e]) => window.__query(q, e), [q, expect]);
+      if (i === 0) expect = r.count; // the first run finds the count (and warms up)
+      else times.push(r.ms);
+    }
+    out[label] = { median: median(times), matches: expect, query: q };
+  }
+  await page.evaluate(() => window.__clearQuery());
+  const keys = ['eventSource', 'eventName'];
+  const firsts = {};
+  const times = [];
+  for (let i = 0; i <= reps; i++) {
+    for (const k of keys) {
+      const r = await page.evaluate(([k, e]) => window.__group(k, e), [k, firsts[k] ?? null]);
+      if (i === 0) firsts[k] = r.first; else times.push(r.ms);
+    }
+  }
+  out.regrouping = { median: median(times), query: 'group by eventSource <-> eventName' };
+  await page.evaluate(() => {
+    const sel = document.querySelector('[data-testid="group-by"]');
+    sel.value = ''; sel.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid="app"]').dataset.busy === 'false');
+  out.scroll = await page.evaluate(() => window.__scrollRows(60));
+  return out;
+}
+
+function filesOf(dir, gz) {
+  return fs.readdirSync(dir)
+    .filter((f) => (gz ? f.endsWith('.json.gz') : f.endsWith('.json')))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+async function main() {
+  const o = parseArgs();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const browserCdp = await browser.newBrowserCDPSession();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(initScript);
+  const rows = [];
+  let inter = null;
+  for (const [si, set] of o.sets.entries()) {
+    for (const gz of [false, true]) {
+      const files = filesOf(set.dir, gz);
+      if (!files.length) continue;
+      const onDisk = files.reduce((s, f) => s + fs.statSync(f).size, 0);
+      const name = `${set.label} ${gz ? '.json.gz' : '.json'}`;
+      console.error(`== ${name}: ${files.length} files, ${fmtMB(onDisk)} on disk`);
+      const page = await openPage(context, o.url);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const base = await baseline(page, files, gz);
+      const pid = await rendererPid(browserCdp, page);
+      console.error(`   baseline: ${ms(base.elapsed)} for ${fmtMB(base.bytes)} (${base.records} records)`);
+      await page.evaluate(() => { if (window.gc) window.gc(); });
+      const hwmReset = pid != null && resetHwm(pid);
+      const before = pid != null ? vmHwm(pid) : null;
+      const load = await trailscopeLoad(page, cdp, files);
+      const rss = pid != null ? vmHwm(pid) : null;
+      console.error(`   trailscope: ${ms(load.elapsed)}, ${load.events} events, files ${JSON.stringify(load.statuses)}`);
+      rows.push({ name, files: files.length, onDisk, base, load, rss, rssBefore: before, hwmReset });
+      if (si === o.sets.length - 1 && !gz) {
+        console.error('   interactions...');
+        inter = { events: load.events, ...(await interactions(page, o.reps)) };
+      }
+      await cdp.detach();
+      await page.close();
+    }
+  }
+  await browser.close();
+  report(rows, inter);
+}
+
+function report(rows, inter) {
+  const pad = (s, n) => String(s).padEnd(n);
+  const lpad = (s, n) => String(s).padStart(n);
+  console.log('\nLoad (MB/s of uncompressed JSON; baseline = TextDecoder + JSON.parse, with DecompressionStream for .gz, same page)');
+  const head = ['input', 'files', 'on disk', 'JSON', 'events', 'baseline MB/s', 'Trailscope MB/s', 'ratio', 'load', 'first row', 'longest task', 'tasks>50ms'];
+  const w = [16, 6, 9, 9, 9, 14, 16, 6, 9, 10, 13, 11];
+  console.log(head.map((h, i) => (i ? lpad(h, w[i]) : pad(h, w[i]))).join(' '));
+  for (const r of rows) {
+    const bMBs = r.base.bytes / MB / (r.base.elapsed / 1000);
+    const tMBs = r.base.bytes / MB / (r.load.elapsed / 1000);
+    const cells = [r.name, r.files, fmtMB(r.onDisk), fmtMB(r.base.bytes), r.load.events, bMBs.toFixed(0), tMBs.toFixed(0),
+      (tMBs / bMBs).toFixed(2) + 'x', ms(r.load.elapsed), ms(r.load.firstRow), ms(r.load.longest), r.load.longTasks];
+    console.log(cells.map((c, i) => (i ? lpad(c, w[i]) : pad(c, w[i]))).join(' '));
+  }
+  console.log('\nMemory of the page during the Trailscope load (input = uncompressed JSON)');
+  const mh = ['input', 'JSON', 'renderer peak RSS', 'RSS / input', 'wasm memory', 'wasm / input', 'JS heap peak'];
+  const mw = [16, 9, 18, 12, 12, 13, 13];
+  console.log(mh.map((h, i) => (i ? lpad(h, mw[i]) : pad(h, mw[i]))).join(' '));
+  for (const r of rows) {
+    const cells = [r.name, fmtMB(r.base.bytes), r.rss == null ? 'n/a' : fmtMiB(r.rss) + (r.hwmReset ? '' : '*'),
+      r.rss == null ? 'n/a' : (r.rss / r.base.bytes).toFixed(2) + 'x', fmtMiB(r.load.wasm), (r.load.wasm / r.base.bytes).toFixed(2) + 'x', fmtMiB(r.load.heap)];
+    console.log(cells.map((c, i) => (i ? lpad(c, mw[i]) : pad(c, mw[i]))).join(' '));
+  }
+  console.log('  renderer peak RSS: VmHWM of the page\'s renderer process, reset just before the Trailscope load');
+  console.log('  (includes Chromium\'s own baseline of the renderer, about 100 MiB); * = could not reset, includes the baseline run.');
+  if (inter) {
+    console.log(`\nInteraction latencies at ${inter.events} events (median, from the change in the page until the count is updated and data-busy=false)`);
+    for (const k of ['field query', 'wildcard query', 'free-text search', 'regrouping']) {
+      const v = inter[k];
+      console.log(`  ${pad(k, 18)} ${lpad(ms(v.median), 8)}   ${v.query}${v.matches != null ? ` (${v.matches} matches)` : ''}`);
+    }
+    const s = inter.scroll;
+    console.log(`\nScrolling the full table (${inter.events} rows, ${s.scrollHeight} px tall, 61 positions top to bottom${s.reachedBottom ? '' : ', bottom NOT reached'}):`);
+    console.log(`  event-row elements in the DOM: ${s.min} to ${s.max}`);
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
