@@ -2,7 +2,8 @@
 //! event: the needle is lower-cased once; its three rarest bytes are tested at once,
 //! 32 start positions per step (a loop the compiler vectorises), and only candidate
 //! positions are compared in full. Needles without letters use `memmem`, one-letter
-//! needles `memchr2`. The store's texts are scanned chunk by chunk, not event by
+//! needles `memchr2`; needles with two bytes that are not letters (on x86-64 with
+//! AVX2) memchr's SIMD pair search on those two bytes. The store's texts are scanned chunk by chunk, not event by
 //! event (see [`crate::store::Store::scan_chunks`]).
 
 use memchr::memmem;
@@ -29,6 +30,32 @@ pub struct Finder {
     /// Second and third rarest positions, for the block scan (None for needles of
     /// one distinct byte; the third repeats the first for two-byte needles).
     pair: Option<(usize, usize, usize)>,
+    /// With two bytes that are not letters (`i-0a1b`, `AKIA12`), candidates are
+    /// found by memchr's SIMD pair search on those two bytes, which case cannot
+    /// change.
+    #[cfg(target_arch = "x86_64")]
+    packed: Option<memchr::arch::x86_64::avx2::packedpair::Finder>,
+}
+
+/// A SIMD pair finder on the two rarest bytes of `lower` that are not letters.
+#[cfg(target_arch = "x86_64")]
+fn packed_pair(lower: &[u8]) -> Option<memchr::arch::x86_64::avx2::packedpair::Finder> {
+    use memchr::arch::all::packedpair::Pair;
+    if lower.len() > 255 {
+        return None;
+    }
+    let mut others: Vec<usize> = (0..lower.len())
+        .filter(|&i| !lower[i].is_ascii_alphabetic())
+        .collect();
+    others.sort_by_key(|&i| (commonness(lower[i]), i));
+    let first = *others.first()?;
+    let second = others
+        .iter()
+        .copied()
+        .find(|&i| i != first && lower[i] != lower[first])
+        .or_else(|| others.get(1).copied())?;
+    let pair = Pair::with_indices(lower, first as u8, second as u8)?;
+    memchr::arch::x86_64::avx2::packedpair::Finder::with_pair(lower, pair)
 }
 
 impl Finder {
@@ -55,6 +82,12 @@ impl Finder {
                 })
         });
         Finder {
+            #[cfg(target_arch = "x86_64")]
+            packed: if has_letters {
+                packed_pair(&lower)
+            } else {
+                None
+            },
             pair: second.map(|j| (rare_at, j, third.unwrap_or(rare_at))),
             exact,
             rare_at,
@@ -91,6 +124,26 @@ impl Finder {
         }
         if let Some(f) = &self.exact {
             return f.find(&hay[from..]).map(|p| p + from);
+        }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(pf) = &self.packed {
+            let last = hay.len() - n;
+            let mut at = from;
+            while at <= last {
+                let rest = &hay[at..];
+                if rest.len() < pf.min_haystack_len() {
+                    return (at..=last).find(|&p| hay[p..p + n].eq_ignore_ascii_case(&self.lower));
+                }
+                let c = at + pf.find_prefilter(rest)?;
+                if c > last {
+                    return None;
+                }
+                if hay[c..c + n].eq_ignore_ascii_case(&self.lower) {
+                    return Some(c);
+                }
+                at = c + 1;
+            }
+            return None;
         }
         if let Some((i1, i2, i3)) = self.pair {
             return self.block_scan(hay, from, [i1, i2, i3]);
