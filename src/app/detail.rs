@@ -59,22 +59,22 @@ pub fn DetailPane() -> impl IntoView {
             .map(|ms| format_time_zoned(ms, state.offset_at(ms)))
             .unwrap_or_default();
         let failed = row.failed;
-        let error = row.error_code.clone();
+        let error = super::format::shown(&row.error_code);
         Some(view! {
             <aside class="ts-detail" data-testid="event-detail" data-event-id=row.event_id.clone() aria-label="Event detail">
                 <header class="ts-detail__head">
                     <div class="ts-detail__title">
-                        <h2 class="ts-detail__name">{row.event_name.clone()}</h2>
-                        <span class="ts-detail__service">{row.service.clone()}</span>
+                        <h2 class="ts-detail__name">{super::format::shown(&row.event_name)}</h2>
+                        <span class="ts-detail__service">{super::format::shown(&row.service)}</span>
                     </div>
                     <super::compare::CompareToggle index=index/>
                     <button class="ts-icon-button" data-testid="detail-close" title="Close (Esc)" aria-label="Close" on:click=move |_| state.detail_open.set(false)>"✕"</button>
                 </header>
                 <dl class="ts-detail__facts">
                     <dt>"Time"</dt><dd>{when}</dd>
-                    <dt>"Principal"</dt><dd>{row.principal.clone()}</dd>
-                    <dt>"Source IP"</dt><dd>{row.source_ip.clone()}</dd>
-                    <dt>"Region"</dt><dd>{row.region.clone()}</dd>
+                    <dt>"Principal"</dt><dd>{super::format::shown(&row.principal)}</dd>
+                    <dt>"Source IP"</dt><dd>{super::format::shown(&row.source_ip)}</dd>
+                    <dt>"Region"</dt><dd>{super::format::shown(&row.region)}</dd>
                     <dt>"Outcome"</dt>
                     <dd class:ts-detail__failed=failed>{if failed { format!("✖ failed {error}") } else { "✔ succeeded".to_string() }}</dd>
                 </dl>

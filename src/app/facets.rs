@@ -64,10 +64,10 @@ fn FacetBlock(
                     let f = facet.get();
                     let max = f.values.first().map(|(_, c)| *c).unwrap_or(1).max(1);
                     f.values.into_iter().map(|(value, count)| {
-                        let label = if value.is_empty() { "(none)".to_string() } else { value.clone() };
+                        let label = if value.is_empty() { "(none)".to_string() } else { super::format::shown(&value) };
                         let pct = f64::from(count) / f64::from(max) * 100.0;
                         let v = value.clone();
-                        let title = format!("{label}\nClick: only these · Alt-click: exclude");
+                        let title = format!("{}\nClick: only these · Alt-click: exclude", super::format::tip(&value));
                         view! {
                             <li>
                                 <button

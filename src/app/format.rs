@@ -286,6 +286,23 @@ pub fn truncate(text: &str, max: usize) -> (String, bool) {
     }
 }
 
+/// The most of one log value that a list, a table cell or a heading shows; the detail tree's
+/// "show all" shows the rest. Values are attacker-chosen: a 200 KB user agent must not
+/// become 200 KB of DOM in every row, facet and group.
+pub const SHOWN_CHARS: usize = 300;
+/// The most of one log value a tooltip carries.
+pub const TIP_CHARS: usize = 1000;
+
+/// A log value as a list, cell or heading shows it (see [`SHOWN_CHARS`]).
+pub fn shown(text: &str) -> String {
+    truncate(text, SHOWN_CHARS).0
+}
+
+/// A log value as a tooltip carries it (see [`TIP_CHARS`]).
+pub fn tip(text: &str) -> String {
+    truncate(text, TIP_CHARS).0
+}
+
 /// Shows a parameter value in a table cell: numbers under time-like keys get their date,
 /// JSON text inside a string is shown compact (decoded), anything else as is.
 pub fn display_param(path: &str, value: &str, offset_minutes: i32) -> String {

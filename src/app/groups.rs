@@ -125,7 +125,7 @@ fn group_row(
     let label = if g.key.is_empty() {
         "(none)".to_string()
     } else {
-        g.key.clone()
+        super::format::shown(&g.key)
     };
     let filter_path = path.clone();
     let selected_path = path.clone();
@@ -136,7 +136,7 @@ fn group_row(
     };
     let total = state.outcome.with_untracked(|o| o.ids.len()).max(1);
     let pct = f64::from(g.count) / total as f64 * 100.0;
-    let title = format!("{label}: show only these events");
+    let title = format!("{}: show only these events", super::format::tip(&g.key));
     view! {
         <li
             class=format!("ts-group ts-group--level{level}")

@@ -58,7 +58,8 @@ pub fn event_tree(state: AppState, root: Node) -> AnyView {
 
 fn key_view(key: &Option<String>) -> AnyView {
     match key {
-        Some(k) => view! { <span class="ts-json__key">{k.clone()}</span><span class="ts-json__colon">": "</span> }.into_any(),
+        // Keys are log data too: a 200 KB key shows its start, the tooltip a little more.
+        Some(k) => view! { <span class="ts-json__key" title=super::format::tip(k)>{super::format::shown(k)}</span><span class="ts-json__colon">": "</span> }.into_any(),
         None => ().into_any(),
     }
 }
@@ -126,7 +127,7 @@ fn object_table(items: Vec<Node>, cols: Vec<String>) -> AnyView {
                                 Some(n) => n.leaf_text().unwrap_or_else(|| "null".into()),
                             };
                             let (shown, _) = truncate(&text, 200);
-                            view! { <td title=text>{shown}</td> }
+                            view! { <td title=super::format::tip(&text)>{shown}</td> }
                         }).collect_view()}</tr>
                     }).collect_view()}
                 </tbody>

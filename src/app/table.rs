@@ -308,13 +308,15 @@ fn row_view(
             .into_iter()
             .map(|c| match c {
                 Col::Base(Column::Error) if r.failed => {
-                    let text = if r.error_code.is_empty() { "failed".to_string() } else { r.error_code.clone() };
-                    let title = text.clone();
+                    let full = if r.error_code.is_empty() { "failed" } else { r.error_code.as_str() };
+                    let text = super::format::shown(full);
+                    let title = super::format::tip(full);
                     view! { <span class="ts-table__td ts-table__td--error" title=title>{text}</span> }.into_any()
                 }
                 Col::Base(col) => {
-                    let text = col.text(r, offset);
-                    let title = super::format::truncate(&text, 1000).0;
+                    let full = col.text(r, offset);
+                    let text = super::format::shown(&full);
+                    let title = super::format::tip(&full);
                     view! { <span class=format!("ts-table__td ts-table__td--{}", col.id()) title=title>{text}</span> }.into_any()
                 }
                 Col::Param(path) => {
@@ -330,8 +332,8 @@ fn row_view(
                             other => other.cell_text(),
                         })
                         .unwrap_or_default();
-                    let shown = super::format::truncate(&text, 300).0;
-                    let title = shown.clone();
+                    let shown = super::format::shown(&text);
+                    let title = super::format::tip(&text);
                     view! { <span class="ts-table__td ts-table__td--param" data-path=path title=title>{shown}</span> }.into_any()
                 }
             })
