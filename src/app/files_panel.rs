@@ -36,13 +36,23 @@ fn describe(r: &FileReport) -> String {
 pub fn FilesPanel() -> impl IntoView {
     let state = expect_state();
     let files = Memo::new(move |_| state.engine.files());
-    let count = move || files.with(Vec::len) + state.read_errors.with(Vec::len);
+    let count = move || {
+        files.with(Vec::len) + state.read_errors.with(Vec::len) + state.skipped.with(Vec::len)
+    };
 
     view! {
         <section class="ts-panel ts-files" aria-label="Files" class:ts-panel--empty=move || count() == 0>
             <h2 class="ts-panel__title">
                 "Files" <span class="ts-panel__count">{move || count().to_string()}</span>
             </h2>
+            {move || {
+                let n = state.skipped.with(|v| v.iter().filter(|(_, r)| r.contains("budget")).count());
+                (n > 0).then(|| view! {
+                    <p class="ts-files__note" role="status" data-testid="memory-note">
+                        {format!("{n} file(s) not loaded: they would not fit in this page's memory. The files marked skipped below were not read.")}
+                    </p>
+                })
+            }}
             <ul class="ts-files__list">
                 <For each=move || files.get() key=|r| (r.id, r.events, r.status.as_str()) let:report>
                     {
@@ -109,6 +119,16 @@ pub fn FilesPanel() -> impl IntoView {
                         data-status="failed" data-format="unknown" data-events="0">
                         <div class="ts-file__head">
                             <span class="ts-badge ts-badge--failed">"failed"</span>
+                            <span class="ts-file__name">{shown}</span>
+                        </div>
+                        <div class="ts-file__message">{reason}</div>
+                    </li>
+                }}).collect_view()}
+                {move || state.skipped.get().into_iter().map(|(name, reason)| { let shown = name.clone(); view! {
+                    <li class="ts-file ts-file--skipped" data-testid="file-row" data-name=name
+                        data-status="skipped" data-format="unknown" data-events="0">
+                        <div class="ts-file__head">
+                            <span class="ts-badge ts-badge--skipped">"skipped"</span>
                             <span class="ts-file__name">{shown}</span>
                         </div>
                         <div class="ts-file__message">{reason}</div>

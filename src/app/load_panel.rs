@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::format::group_digits;
 use super::loader::{self, Source};
 use super::sample;
 use super::state::expect_state;
@@ -74,6 +75,69 @@ pub fn LoadPanel() -> impl IntoView {
                 ></textarea>
                 <button class="ts-button ts-button--small" data-testid="paste-load" on:click=load_paste>"Load pasted text"</button>
             </div>
+            <LoadProgressLine/>
         </section>
     }
+}
+
+/// While files load: the file being read, bytes read of the total, MB/s, events so far,
+/// and Cancel (stops at the next chunk and keeps what was loaded).
+#[component]
+fn LoadProgressLine() -> impl IntoView {
+    let state = expect_state();
+    let p = state.progress;
+    let shown = move || state.loading.get() > 0 && p.total.get() > 0.0;
+    let text = move || {
+        let (bytes, total) = (p.bytes.get(), p.total.get());
+        let secs = ((now() - p.started.get()) / 1000.0).max(0.001);
+        let (files, done) = p.files.get();
+        format!(
+            "{} of {} MB · {:.0} MB/s · {} events · file {} of {}",
+            mb(bytes),
+            mb(total),
+            bytes / 1e6 / secs,
+            group_digits(p.events.get() as u64),
+            (done + 1).min(files),
+            files
+        )
+    };
+    view! {
+        <Show when=shown>
+            <div
+                class="ts-load__progress"
+                role="status"
+                data-testid="load-progress"
+                data-bytes=move || format!("{:.0}", p.bytes.get())
+                data-total=move || format!("{:.0}", p.total.get())
+                data-events=move || p.events.get().to_string()
+            >
+                <progress max=move || p.total.get() value=move || p.bytes.get()></progress>
+                <div class="ts-load__progress-text">{text}</div>
+                <div class="ts-load__progress-file" title=move || p.current.get()>{move || p.current.get()}</div>
+                <button
+                    class="ts-button ts-button--small"
+                    data-testid="load-cancel"
+                    disabled=move || p.cancel.get()
+                    on:click=move |_| p.cancel.set(true)
+                >
+                    {move || if p.cancel.get() { "Cancelling…" } else { "Cancel" }}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+fn mb(bytes: f64) -> String {
+    if bytes >= 1e8 {
+        format!("{:.0}", bytes / 1e6)
+    } else {
+        format!("{:.1}", bytes / 1e6)
+    }
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }

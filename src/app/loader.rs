@@ -29,31 +29,127 @@ pub enum Source {
 /// fifth of the load time.
 const PUBLISH_EVERY_MS: f64 = 700.0;
 
+/// Files are read this many bytes at a time, yielding to the event loop in between, so
+/// progress moves and Cancel is heard within one chunk.
+const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// wasm32 memory ends at 4 GiB; the store is kept under this so queries, views and the
+/// file being read still have room.
+const MEMORY_BUDGET: f64 = 3.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// Bytes of wasm memory per byte of uncompressed input, a little above what
+/// `scripts/bench` measures (the store keeps each event's JSON text plus its columns).
+const STORE_PER_INPUT_BYTE: f64 = 1.5;
+
+/// Gzip files are assumed to hold this many times their size (CloudTrail logs compress
+/// about 10 to 1).
+const GZIP_RATIO: f64 = 10.0;
+
+/// What the running loads have done so far, shown by the load panel's progress line.
+/// Every batch started while another runs adds to the same totals; they reset when the
+/// last batch ends.
+#[derive(Clone, Copy)]
+pub struct LoadProgress {
+    /// Size of the files to read, as stored (compressed for gzip).
+    pub total: RwSignal<f64>,
+    /// Bytes read so far.
+    pub bytes: RwSignal<f64>,
+    /// Files to read, and files done.
+    pub files: RwSignal<(u32, u32)>,
+    /// The file being read.
+    pub current: RwSignal<String>,
+    /// Events in the store now.
+    pub events: RwSignal<usize>,
+    /// `performance.now()` when the first running batch started.
+    pub started: RwSignal<f64>,
+    /// Set by Cancel: running batches stop at the next chunk and keep what they loaded.
+    pub cancel: RwSignal<bool>,
+}
+
+impl LoadProgress {
+    /// Nothing loading.
+    pub fn new() -> Self {
+        LoadProgress {
+            total: RwSignal::new(0.0),
+            bytes: RwSignal::new(0.0),
+            files: RwSignal::new((0, 0)),
+            current: RwSignal::new(String::new()),
+            events: RwSignal::new(0),
+            started: RwSignal::new(0.0),
+            cancel: RwSignal::new(false),
+        }
+    }
+
+    fn reset(&self) {
+        self.total.set(0.0);
+        self.bytes.set(0.0);
+        self.files.set((0, 0));
+        self.current.set(String::new());
+        self.cancel.set(false);
+    }
+}
+
+impl Default for LoadProgress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Loads sources in order, in the background. Marks the app busy at once (before the
 /// first await) so a test or a person never sees an idle page with a load pending.
 pub fn load(state: AppState, sources: Vec<Source>) {
     if sources.is_empty() {
         return;
     }
+    let progress = state.progress;
+    if state.loading.get_untracked() == 0 {
+        progress.reset();
+        progress.started.set(now());
+    }
     state.loading.update(|n| *n += 1);
     wasm_bindgen_futures::spawn_local(async move {
-        let mut last_publish = now();
-        let mut every = PUBLISH_EVERY_MS;
+        // Folders are walked first, so the totals and the memory plan cover every file.
+        let mut items = Vec::new();
         for source in sources {
             match source {
-                Source::Bytes(name, bytes) => {
-                    state.engine.load(&name, &bytes);
-                }
-                Source::File(name, file) => load_file(state, name, file).await,
                 Source::Entry(entry) => {
                     let mut files = Vec::new();
                     walk(entry, &mut files).await;
-                    for (name, file) in files {
-                        load_file(state, name, file).await;
-                        gloo::timers::future::TimeoutFuture::new(0).await;
-                    }
+                    items.extend(files.into_iter().map(|(n, f)| Source::File(n, f)));
                 }
+                other => items.push(other),
             }
+        }
+        let items = plan_memory(state, items).await;
+        let size = |s: &Source| match s {
+            Source::File(_, f) => f.size(),
+            Source::Bytes(_, b) => b.len() as f64,
+            Source::Entry(_) => 0.0,
+        };
+        progress
+            .total
+            .update(|t| *t += items.iter().map(size).sum::<f64>());
+        progress.files.update(|(n, _)| *n += items.len() as u32);
+
+        let mut last_publish = now();
+        let mut every = PUBLISH_EVERY_MS;
+        let mut rest = items.into_iter();
+        for source in rest.by_ref() {
+            if progress.cancel.get_untracked() {
+                skip(state, &source, "not loaded: loading was cancelled");
+                break;
+            }
+            match source {
+                Source::Bytes(name, bytes) => {
+                    progress.current.set(name.clone());
+                    state.engine.load(&name, &bytes);
+                    progress.bytes.update(|b| *b += bytes.len() as f64);
+                }
+                Source::File(name, file) => load_file(state, name, file).await,
+                Source::Entry(_) => {}
+            }
+            progress.files.update(|(_, done)| *done += 1);
+            progress.events.set(untrack(|| state.engine.len()));
             if now() - last_publish > every {
                 // Views recompute while this task yields; time that to space the next refresh.
                 let start = now();
@@ -65,9 +161,83 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                 gloo::timers::future::TimeoutFuture::new(0).await;
             }
         }
+        for source in rest {
+            skip(state, &source, "not loaded: loading was cancelled");
+        }
         state.engine.publish();
+        progress.events.set(untrack(|| state.engine.len()));
         state.loading.update(|n| *n = n.saturating_sub(1));
     });
+}
+
+/// Names a file that was not loaded, with the reason, in the files panel.
+fn skip(state: AppState, source: &Source, reason: &str) {
+    let name = source_name(source).to_string();
+    state.skipped.update(|v| v.push((name, reason.to_string())));
+}
+
+/// Keeps the files that fit in the memory budget, in order, and names the others as
+/// skipped before anything is read: a load that would run the tab out of memory is said
+/// so at once instead of crashing it later.
+async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<Source> {
+    let mut used = wasm_memory_bytes();
+    let mut keep = Vec::new();
+    let mut over = false;
+    for source in items {
+        if over {
+            skip(state, &source, &over_reason());
+            continue;
+        }
+        // What the store keeps, and what is held only while the file is parsed (its own
+        // bytes, and for gzip the decompressed text).
+        let (need, transient) = match &source {
+            Source::File(_, file) => {
+                let gzip = is_gzip(file).await;
+                let text = file.size() * if gzip { GZIP_RATIO } else { 1.0 };
+                let held = if gzip { file.size() + text } else { text };
+                (text * STORE_PER_INPUT_BYTE, held)
+            }
+            Source::Bytes(_, b) => (b.len() as f64 * STORE_PER_INPUT_BYTE, 0.0),
+            Source::Entry(_) => (0.0, 0.0),
+        };
+        if used + need + transient > MEMORY_BUDGET {
+            over = true;
+            skip(state, &source, &over_reason());
+            continue;
+        }
+        used += need;
+        keep.push(source);
+    }
+    keep
+}
+
+fn over_reason() -> String {
+    format!(
+        "not loaded: the page's memory would pass its {:.0} GiB budget (a browser tab has 4 GiB \
+         for this page); remove some files or load fewer at a time",
+        MEMORY_BUDGET / (1024.0 * 1024.0 * 1024.0)
+    )
+}
+
+/// Gzip by its magic bytes, not its name.
+async fn is_gzip(file: &File) -> bool {
+    let Ok(head) = file.slice_with_f64_and_f64(0.0, 2.0) else {
+        return false;
+    };
+    match JsFuture::from(head.array_buffer()).await {
+        Ok(buf) => Uint8Array::new(&buf).to_vec() == [0x1f, 0x8b],
+        Err(_) => false,
+    }
+}
+
+/// How big the page's wasm memory has grown (it never shrinks).
+pub fn wasm_memory_bytes() -> f64 {
+    let memory = wasm_bindgen::memory();
+    js_sys::Reflect::get(&memory, &JsValue::from_str("buffer"))
+        .and_then(|b| js_sys::Reflect::get(&b, &JsValue::from_str("byteLength")))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }
 
 fn now() -> f64 {
@@ -78,20 +248,47 @@ fn now() -> f64 {
 }
 
 async fn load_file(state: AppState, name: String, file: File) {
-    match read_bytes(&file).await {
-        Ok(bytes) => {
+    state.progress.current.set(name.clone());
+    match read_bytes(state, &file).await {
+        Ok(Some(bytes)) => {
             state.engine.load(&name, &bytes);
         }
+        Ok(None) => state.skipped.update(|v| {
+            v.push((
+                name,
+                "not loaded: loading was cancelled while reading it".into(),
+            ))
+        }),
         Err(reason) => state.read_errors.update(|v| v.push((name, reason))),
     }
 }
 
-/// The whole content of a file.
-async fn read_bytes(file: &File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("the browser could not read the file ({})", js_text(&e)))?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+/// The whole content of a file, read a chunk at a time with progress; `None` when
+/// Cancel was pressed while reading.
+async fn read_bytes(state: AppState, file: &File) -> Result<Option<Vec<u8>>, String> {
+    let size = file.size();
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut at = 0.0;
+    while at < size {
+        if state.progress.cancel.get_untracked() {
+            state.progress.bytes.update(|b| *b -= at);
+            return Ok(None);
+        }
+        let end = (at + CHUNK).min(size);
+        let chunk = file
+            .slice_with_f64_and_f64(at, end)
+            .map_err(|e| format!("the browser could not read the file ({})", js_text(&e)))?;
+        let buffer = JsFuture::from(chunk.array_buffer())
+            .await
+            .map_err(|e| format!("the browser could not read the file ({})", js_text(&e)))?;
+        let array = Uint8Array::new(&buffer);
+        let start = bytes.len();
+        bytes.resize(start + array.length() as usize, 0);
+        array.copy_to(&mut bytes[start..]);
+        state.progress.bytes.update(|b| *b += end - at);
+        at = end;
+    }
+    Ok(Some(bytes))
 }
 
 fn js_text(v: &JsValue) -> String {

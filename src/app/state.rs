@@ -242,6 +242,10 @@ pub struct AppState {
     pub theme: RwSignal<Option<Theme>>,
     /// Files that could not even be read by the browser: (name, reason).
     pub read_errors: RwSignal<Vec<(String, String)>>,
+    /// Files not loaded on purpose (over the memory budget, or cancelled): (name, reason).
+    pub skipped: RwSignal<Vec<(String, String)>>,
+    /// What the running loads have done so far.
+    pub progress: super::loader::LoadProgress,
     /// Ask the table to bring a position into view.
     pub reveal: RwSignal<Option<usize>>,
     /// Query results (the previous valid ones when the query has an error).
@@ -333,6 +337,8 @@ impl AppState {
             detail_open: RwSignal::new(false),
             theme: RwSignal::new(None),
             read_errors: RwSignal::new(Vec::new()),
+            skipped: RwSignal::new(Vec::new()),
+            progress: super::loader::LoadProgress::new(),
             reveal: RwSignal::new(None),
             outcome,
             view,
