@@ -155,9 +155,9 @@ pub fn SessionBanner() -> impl IntoView {
             let n = state.outcome.with(|o| o.ids.len());
             view! {
                 <div class="ts-session" data-testid="session-view" data-key=k data-count=n.to_string()>
-                    <span class="ts-session__label">"Session"</span>
+                    <span class="ts-session__label" title="The event that issued this access key and every call made with it">"Session"</span>
                     <code class="ts-session__key">{k.clone()}</code>
-                    <span class="ts-session__count">{format!("{n} events: the issuing event and every call made with this key, oldest first")}</span>
+                    <span class="ts-session__count">{format!("{n} events, oldest first")}</span>
                 </div>
             }
         })
