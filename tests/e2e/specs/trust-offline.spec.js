@@ -72,8 +72,13 @@ test('after one visit the page opens offline and reads a dropped file', async ({
   const build = buildOf(await (await page.request.get(new URL('sw.js', baseURL).href)).text());
   expect(build.version).toMatch(/^[0-9a-f]{20}$/);
   const html = await (await page.request.get(baseURL)).text();
-  const referenced = [...html.matchAll(/(?:href|src)="\.?\/?([^"#?]+)"|from '\.\/([^']+)'|module_or_path: '\.\/([^']+)'/g)]
-    .map((m) => m[1] || m[2] || m[3]);
+  // Asset URLs are relative ('./x') or, in a build with an absolute public URL, '/sub/x':
+  // both are resolved against the page and named relative to its folder.
+  const folder = new URL(baseURL).pathname;
+  const referenced = [...html.matchAll(/(?:href|src)="([^"#?]+)"|from '([^']+)'|module_or_path: '([^']+)'/g)]
+    .map((m) => new URL(m[1] || m[2] || m[3], baseURL).pathname)
+    .filter((p) => p.startsWith(folder))
+    .map((p) => p.slice(folder.length));
   expect(referenced.length).toBeGreaterThanOrEqual(5);
   for (const file of referenced) expect(build.files, `${file} is precached`).toContain(file);
   const caches = await cacheContents(page);
@@ -168,7 +173,9 @@ test.describe('a new deployment', () => {
         fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
         fs.writeFileSync(path.join(dir, file), Buffer.from(await res.arrayBuffer()));
       }
-      const prefix = '/deployed/';
+      // Served under the same path as the build under test, so a build made with an
+      // absolute public URL (the Pages sub-path) finds its assets too.
+      const prefix = new URL(source).pathname;
       const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css',
         '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json' };
       const server = http.createServer((req, res) => {
