@@ -25,7 +25,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::Field;
 use crate::query::Bits;
@@ -186,7 +186,7 @@ pub fn new_source_ip(store: &Store) -> &Bits {
 }
 
 /// How a call was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Access {
     /// From the AWS Management Console (a sign-in, or a console session's call).
     Console,
@@ -195,7 +195,7 @@ pub enum Access {
 }
 
 /// One link of a [`Lineage`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineageStep {
     /// Engine index of the event.
     pub index: u32,
@@ -228,7 +228,7 @@ pub struct LineageStep {
 }
 
 /// The chain of identities behind one event, newest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lineage {
     /// The event itself, then the event that issued its access key, and so on.
     pub steps: Vec<LineageStep>,
@@ -333,7 +333,7 @@ pub fn session_events(store: &Store, access_key: &str) -> Vec<u32> {
 }
 
 /// Events over time, in buckets of a round width, split by outcome.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Histogram {
     /// Start of the first bucket (ms, a multiple of `bucket_ms`).
     pub start_ms: i64,
@@ -529,7 +529,7 @@ pub const PRESETS: &[Preset] = &[
 ];
 
 /// One leaf path of a comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompareRow {
     /// Dotted path from the record root, array elements as `[n]`
     /// (`resources[0].ARN`).
