@@ -25,11 +25,42 @@ pub struct RecordError {
     pub column: Option<u32>,
 }
 
+/// The keys of a record that decide how a reader treats it, as a sink's one-pass
+/// parse saw them (see [`RecordSink::add_record_prefix`]). Values are raw JSON text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordShape<'a> {
+    /// Raw `eventSource` value.
+    pub event_source: Option<&'a str>,
+    /// Whether `eventName` is present.
+    pub event_name: bool,
+    /// Whether `eventTime` is present.
+    pub event_time: bool,
+    /// Whether some top-level key the sink reads appears more than once (a reader
+    /// that takes the first occurrence and a sink that takes the last may disagree).
+    pub repeated_key: bool,
+}
+
 /// Receives records from a reader.
 pub trait RecordSink {
     /// Take one record: `json` is the text of one JSON object that the reader believes
     /// to be a CloudTrail event. `file` is the engine's id for the file it came from.
     fn add_record(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError>;
+
+    /// One pass instead of two: read a record from the very start of `text` (which
+    /// goes on after it), and take it only when it is valid and `accept` says yes
+    /// to its [`RecordShape`]. Returns the outcome and the length of the record's
+    /// text, or `None` with nothing taken: the reader then finds the record's end
+    /// itself and calls [`RecordSink::add_record`] (or not). A sink without a
+    /// one-pass reader keeps this default, which always says `None`.
+    fn add_record_prefix(
+        &mut self,
+        file: u32,
+        text: &str,
+        accept: &dyn Fn(&RecordShape<'_>) -> bool,
+    ) -> Option<(AddOutcome, usize)> {
+        let _ = (file, text, accept);
+        None
+    }
 }
 
 /// A sink that keeps the texts, for tests of readers.

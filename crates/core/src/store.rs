@@ -25,7 +25,7 @@ pub mod time;
 
 use std::borrow::Cow;
 
-use crate::sink::{AddOutcome, RecordError, RecordSink};
+use crate::sink::{AddOutcome, RecordError, RecordShape, RecordSink};
 use dict::{fx_hash, Dict, FxHashMap};
 use parse::{flag, read_record, time_ms, Identity, Top};
 
@@ -547,7 +547,29 @@ impl Store {
     /// This lets a reader that walks a `Records` list hand over each record without
     /// scanning it first, so that every byte is scanned once.
     pub fn add_prefix(&mut self, file: u32, text: &str) -> Option<(AddOutcome, usize)> {
-        let (f, end) = parse::read_record_prefix(text)?;
+        let (f, end, _) = parse::read_record_prefix(text)?;
+        let json = text.get(..end)?;
+        Some((self.add_fields(file, json, &f), end))
+    }
+
+    /// [`Store::add_prefix`], storing the record only when `accept` says yes to its
+    /// shape (see [`RecordSink::add_record_prefix`]).
+    pub fn add_prefix_if(
+        &mut self,
+        file: u32,
+        text: &str,
+        accept: &dyn Fn(&RecordShape<'_>) -> bool,
+    ) -> Option<(AddOutcome, usize)> {
+        let (f, end, repeated_key) = parse::read_record_prefix(text)?;
+        let shape = RecordShape {
+            event_source: f.raw(Top::EventSource),
+            event_name: f.raw(Top::EventName).is_some(),
+            event_time: f.raw(Top::EventTime).is_some(),
+            repeated_key,
+        };
+        if !accept(&shape) {
+            return None;
+        }
         let json = text.get(..end)?;
         Some((self.add_fields(file, json, &f), end))
     }
@@ -680,6 +702,15 @@ impl Store {
 impl RecordSink for Store {
     fn add_record(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError> {
         self.add(file, json)
+    }
+
+    fn add_record_prefix(
+        &mut self,
+        file: u32,
+        text: &str,
+        accept: &dyn Fn(&RecordShape<'_>) -> bool,
+    ) -> Option<(AddOutcome, usize)> {
+        self.add_prefix_if(file, text, accept)
     }
 }
 

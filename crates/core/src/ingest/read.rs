@@ -19,7 +19,7 @@ use super::scan::{
     ScanErrorKind, Span, MAX_DEPTH,
 };
 use crate::report::{DigestInfo, Location, Warning, WarningKind};
-use crate::sink::{AddOutcome, RecordSink};
+use crate::sink::{AddOutcome, RecordShape, RecordSink};
 
 /// Text mode searches inside JSON of another kind this many objects deep at most.
 const MAX_SEARCH_DEPTH: usize = 16;
@@ -184,6 +184,8 @@ pub struct Reader<'t, 's> {
     gave_up: bool,
     /// Bytes still allowed to be produced by decompressing embedded payloads.
     decode_room: u64,
+    /// The longest start of `top` that is valid UTF-8 (worked out on first need).
+    top_str: Option<&'t str>,
 }
 
 impl<'t, 's> Reader<'t, 's> {
@@ -212,6 +214,7 @@ impl<'t, 's> Reader<'t, 's> {
                 .saturating_add(1 << 20),
             gave_up: false,
             decode_room,
+            top_str: None,
         }
     }
 
@@ -355,7 +358,21 @@ impl<'t, 's> Reader<'t, 's> {
     pub fn add(&mut self, src: &Src, start: usize, text: &str) {
         let index = self.records;
         self.records += 1;
-        match self.sink.add_record(self.file, text) {
+        let outcome = self.sink.add_record(self.file, text);
+        self.account(src, start, index, text, outcome);
+    }
+
+    /// Count what the sink did with record `index` (text at `start` in `src`) and warn
+    /// about a conflict or a refusal.
+    fn account(
+        &mut self,
+        src: &Src,
+        start: usize,
+        index: usize,
+        text: &str,
+        outcome: Result<AddOutcome, crate::sink::RecordError>,
+    ) {
+        match outcome {
             Ok(AddOutcome::Added(_)) => self.events += 1,
             Ok(AddOutcome::Duplicate(_)) => {
                 self.events += 1;
@@ -1011,6 +1028,11 @@ impl<'t, 's> Reader<'t, 's> {
                 }
             },
             Elem::Record | Elem::LogEvent => {
+                if elem == Elem::Record {
+                    if let Some(e) = self.take_plain_record(src, i) {
+                        return Some(e);
+                    }
+                }
                 let (probe, end) = probe_object(data, i, false);
                 match end {
                     ProbeEnd::Done(e) => {
@@ -1055,6 +1077,37 @@ impl<'t, 's> Reader<'t, 's> {
                 }
             }
         }
+    }
+
+    /// The one-pass path for an element of a `Records` list at `src.data[i]` (a `{`):
+    /// the sink reads and stores the record in the same pass that finds its end, when
+    /// it is valid JSON and plainly an event (what [`Probe::is_event`] would say of
+    /// it, with no key that decides this repeated). Returns where the record ends, or
+    /// `None` with nothing done: the caller then probes the record as before, so the
+    /// outcome is the same either way, only cheaper.
+    fn take_plain_record(&mut self, src: &Src, i: usize) -> Option<usize> {
+        if src.level != 0 || src.embed.is_some() {
+            return None;
+        }
+        let top = self.top;
+        let valid = *self.top_str.get_or_insert_with(|| {
+            let upto = match std::str::from_utf8(top) {
+                Ok(_) => top.len(),
+                Err(e) => e.valid_up_to(),
+            };
+            std::str::from_utf8(&top[..upto]).unwrap_or_default()
+        });
+        // `i` is at an ASCII `{`, so on a character boundary when inside `valid`; a
+        // record running into invalid bytes is not read here.
+        let text = valid.get(i..)?;
+        let (outcome, len) = self
+            .sink
+            .add_record_prefix(self.file, text, &plainly_event)?;
+        let index = self.records;
+        self.records += 1;
+        self.spend(i, i + len);
+        self.account(src, i, index, &text[..len], Ok(outcome));
+        Some(i + len)
     }
 
     /// After damage: the offset of the next `{` that starts a complete object that looks
@@ -1104,6 +1157,16 @@ fn next_candidate(data: &[u8], from: usize, end: usize) -> Option<usize> {
 /// 1-based line and byte column of offset `p` in `text`.
 pub fn line_col(text: &[u8], p: usize) -> (u32, u32) {
     Lines::new().locate(text, p)
+}
+
+/// Whether a record with this shape is an event by [`Probe::is_event`] for certain:
+/// an `eventSource` that is not `aws:<service>`, with `eventName` or `eventTime`.
+fn plainly_event(shape: &RecordShape<'_>) -> bool {
+    !shape.repeated_key
+        && (shape.event_name || shape.event_time)
+        && shape
+            .event_source
+            .is_some_and(|s| !s.as_bytes().starts_with(b"\"aws:"))
 }
 
 /// `{"eventSource":"aws:s3",...}` and friends: Lambda event-source records.

@@ -329,10 +329,11 @@ pub fn read_record_fast(json: &str) -> Option<Fields<'_>> {
 }
 
 /// The record at the start of `text` (which may go on after it) by the fast path,
-/// with the length of its text; `None` when the scanner declines.
-pub fn read_record_prefix(text: &str) -> Option<(Fields<'_>, usize)> {
-    let (raw, escaped, end) = scan::scan_object_prefix::<NSLOTS>(text, &RECORD)?;
-    Some((Fields { raw, escaped }, end))
+/// with the length of its text and whether a key the store reads was repeated;
+/// `None` when the scanner declines.
+pub fn read_record_prefix(text: &str) -> Option<(Fields<'_>, usize, bool)> {
+    let (raw, escaped, end, repeated) = scan::scan_object_prefix::<NSLOTS>(text, &RECORD)?;
+    Some((Fields { raw, escaped }, end, repeated))
 }
 
 /// [`read_record`] by serde_json alone: the reference the fast path must agree with.

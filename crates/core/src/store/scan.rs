@@ -225,6 +225,8 @@ struct Scanner<'a, 'o, const N: usize> {
     out: &'o mut Slots<'a, N>,
     /// Bit `slot` set when the string captured in `slot` holds an escape.
     escaped: u64,
+    /// Set when a slot was captured a second time (a repeated key).
+    repeated: bool,
 }
 
 impl<'a, const N: usize> Scanner<'a, '_, N> {
@@ -310,6 +312,7 @@ impl<'a, const N: usize> Scanner<'a, '_, N> {
                         self.escaped &= !bit;
                         self.value(v, depth)?
                     };
+                    self.repeated |= self.out[*slot].is_some();
                     self.out[*slot] = Some(self.text.get(v..e)?);
                     e
                 }
@@ -350,6 +353,7 @@ pub fn scan_object<'a, const N: usize>(json: &'a str, spec: &Spec) -> Option<(Sl
         b,
         out: &mut out,
         escaped: 0,
+        repeated: false,
     };
     let end = s.object(i, 1, Some(spec))?;
     let escaped = s.escaped;
@@ -357,11 +361,12 @@ pub fn scan_object<'a, const N: usize>(json: &'a str, spec: &Spec) -> Option<(Sl
 }
 
 /// Like [`scan_object`] for an object at the very start of `text` (no whitespace
-/// before it) that may be followed by anything: also returns where it ends.
+/// before it) that may be followed by anything: also returns where it ends, and
+/// whether a slot was captured more than once (a repeated key; the last one is kept).
 pub fn scan_object_prefix<'a, const N: usize>(
     text: &'a str,
     spec: &Spec,
-) -> Option<(Slots<'a, N>, u64, usize)> {
+) -> Option<(Slots<'a, N>, u64, usize, bool)> {
     let mut out = [None; N];
     let b = text.as_bytes();
     if b.first() != Some(&b'{') {
@@ -372,10 +377,11 @@ pub fn scan_object_prefix<'a, const N: usize>(
         b,
         out: &mut out,
         escaped: 0,
+        repeated: false,
     };
     let end = s.object(0, 1, Some(spec))?;
-    let escaped = s.escaped;
-    Some((out, escaped, end))
+    let (escaped, repeated) = (s.escaped, s.repeated);
+    Some((out, escaped, end, repeated))
 }
 
 /// Pick the values of `keys` from the object `json` (last occurrence wins). `None`
@@ -392,6 +398,7 @@ pub fn pick_keys<'a, const N: usize>(json: &'a str, keys: &[&str; N]) -> Option<
         b,
         out: &mut out,
         escaped: 0,
+        repeated: false,
     };
     // The same walk as `Scanner::object`, with a runtime key list.
     let mut j = ws(b, i + 1);
@@ -440,6 +447,7 @@ pub fn array_items(json: &str) -> Option<Vec<&str>> {
         b,
         out: &mut none,
         escaped: 0,
+        repeated: false,
     };
     let mut items = Vec::new();
     let mut j = ws(b, i + 1);
@@ -473,6 +481,7 @@ pub fn object_entries(json: &str) -> Option<Vec<(&str, &str)>> {
         b,
         out: &mut none,
         escaped: 0,
+        repeated: false,
     };
     let mut items = Vec::new();
     let mut j = ws(b, i + 1);
@@ -512,6 +521,7 @@ pub fn is_valid(json: &str) -> bool {
         b,
         out: &mut none,
         escaped: 0,
+        repeated: false,
     };
     s.value(i, 0).is_some_and(|e| ws(b, e) == b.len())
 }
