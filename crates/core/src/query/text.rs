@@ -1,10 +1,12 @@
 //! Case-insensitive substring search over record texts without allocating per
 //! event: the needle is lower-cased once; its three rarest bytes are tested at once,
-//! 32 start positions per step (a loop the compiler vectorises), and only candidate
-//! positions are compared in full. Needles without letters use `memmem`, one-letter
-//! needles `memchr2`; needles with two bytes that are not letters (on x86-64 with
-//! AVX2) memchr's SIMD pair search on those two bytes. The store's texts are scanned chunk by chunk, not event by
-//! event (see [`crate::store::Store::scan_chunks`]).
+//! 64 start positions per step (a branch-free loop the compiler turns into SIMD
+//! compares; on x86-64 a second copy is compiled for AVX2 and chosen at run time),
+//! and only candidate positions are compared in full. Needles without letters use
+//! `memmem`, one-letter needles `memchr2`; needles with two bytes that are not
+//! letters (on x86-64 with AVX2) memchr's SIMD pair search on those two bytes. The
+//! store's texts are scanned chunk by chunk, not event by event (see
+//! [`crate::store::Store::scan_texts`]).
 
 use memchr::memmem;
 
@@ -27,9 +29,13 @@ pub struct Finder {
     rare_at: usize,
     rare_lo: u8,
     rare_hi: u8,
-    /// Second and third rarest positions, for the block scan (None for needles of
-    /// one distinct byte; the third repeats the first for two-byte needles).
-    pair: Option<(usize, usize, usize)>,
+    /// The rarest, second and third rarest positions, for the block scan (None for
+    /// needles of one distinct byte; the third repeats the first for two-byte
+    /// needles).
+    probe: Option<Probe>,
+    /// Whether the CPU runs AVX2 (the block scan then uses 32-byte vectors).
+    #[cfg(target_arch = "x86_64")]
+    avx2: bool,
     /// With two bytes that are not letters (`i-0a1b`, `AKIA12`), candidates are
     /// found by memchr's SIMD pair search on those two bytes, which case cannot
     /// change.
@@ -88,7 +94,9 @@ impl Finder {
             } else {
                 None
             },
-            pair: second.map(|j| (rare_at, j, third.unwrap_or(rare_at))),
+            probe: second.map(|j| Probe::new(&lower, [rare_at, j, third.unwrap_or(rare_at)])),
+            #[cfg(target_arch = "x86_64")]
+            avx2: std::is_x86_feature_detected!("avx2"),
             exact,
             rare_at,
             rare_lo: rare,
@@ -145,8 +153,8 @@ impl Finder {
             }
             return None;
         }
-        if let Some((i1, i2, i3)) = self.pair {
-            return self.block_scan(hay, from, [i1, i2, i3]);
+        if let Some(pr) = &self.probe {
+            return self.block_scan(hay, from, pr);
         }
         // One distinct letter (`a`, `aa`): jump between its occurrences in either case.
         let last = hay.len() - (n - self.rare_at);
@@ -163,42 +171,104 @@ impl Finder {
     }
 }
 
+/// Start positions tested per step of [`probe_block`]: wide enough that the check
+/// "any candidate in this block?" is paid once per 64 positions.
+const BLOCK: usize = 64;
+
+/// The three probe bytes of a needle and how to compare them: a haystack byte `h`
+/// matches probe `k` when `h | fold[k] == want[k]` (`fold` is `0x20` for letters,
+/// so either case matches, and 0 for other bytes, which match exactly).
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    at: [usize; 3],
+    fold: [u8; 3],
+    want: [u8; 3],
+}
+
+impl Probe {
+    fn new(lower: &[u8], at: [usize; 3]) -> Probe {
+        let b = at.map(|i| lower[i]);
+        Probe {
+            at,
+            fold: b.map(|x| if x.is_ascii_alphabetic() { 0x20 } else { 0 }),
+            want: b,
+        }
+    }
+}
+
+/// Which of the [`BLOCK`] start positions from `p` pass the three-byte probe, one
+/// bit each (bit k = position `p + k`). Written as plain loops over fixed-size
+/// arrays without branches, so the compiler turns them into SIMD compares (SSE2 or
+/// AVX2 on x86-64, simd128 on wasm32 when enabled). Every byte read lies before
+/// `p + BLOCK - 1 + max(at)`, which the caller keeps inside `hay`.
+#[inline(always)]
+fn probe_block(hay: &[u8], p: usize, pr: &Probe) -> u64 {
+    let lane = |k: usize| -> &[u8; BLOCK] {
+        let s = p + pr.at[k];
+        hay.get(s..s + BLOCK)
+            .and_then(|x| x.try_into().ok())
+            .unwrap_or(&[0; BLOCK])
+    };
+    let (a, b, c) = (lane(0), lane(1), lane(2));
+    let mut hit = [0u8; BLOCK];
+    for k in 0..BLOCK {
+        hit[k] = u8::from((a[k] | pr.fold[0]) == pr.want[0])
+            & u8::from((b[k] | pr.fold[1]) == pr.want[1])
+            & u8::from((c[k] | pr.fold[2]) == pr.want[2]);
+    }
+    let mut any = 0;
+    for h in hit {
+        any |= h;
+    }
+    if any == 0 {
+        return 0;
+    }
+    hit.iter()
+        .enumerate()
+        .fold(0u64, |m, (k, &h)| m | (u64::from(h) << k))
+}
+
 impl Finder {
-    /// Scan in blocks of 32 start positions, testing three needle bytes at once
-    /// with case folded by `| 0x20` (a superset of ASCII case-insensitivity: the few
-    /// false candidates are rejected by the full check). The block loop has no
-    /// branches, so the compiler vectorises it; in a block with a candidate, only
-    /// the positions passing the three-byte test are compared in full.
-    fn block_scan(&self, hay: &[u8], from: usize, at: [usize; 3]) -> Option<usize> {
-        const BLOCK: usize = 32;
+    /// Scan [`BLOCK`] start positions at a time with [`probe_block`]; only the
+    /// positions passing the three-byte probe are compared in full.
+    #[inline(always)]
+    fn block_scan_inline(&self, hay: &[u8], from: usize, pr: &Probe) -> Option<usize> {
         let n = self.lower.len();
-        let c = at.map(|i| self.lower[i] | 0x20);
         let starts = hay.len() - n + 1;
-        let probe = |p: usize| {
-            (hay[p + at[0]] | 0x20) == c[0]
-                && (hay[p + at[1]] | 0x20) == c[1]
-                && (hay[p + at[2]] | 0x20) == c[2]
-        };
-        let check = |p: &usize| probe(*p) && hay[*p..*p + n].eq_ignore_ascii_case(&self.lower);
+        let check = |p: usize| hay[p..p + n].eq_ignore_ascii_case(&self.lower);
         let mut p = from;
         while p + BLOCK <= starts {
-            let a = &hay[p + at[0]..p + at[0] + BLOCK];
-            let b = &hay[p + at[1]..p + at[1] + BLOCK];
-            let d = &hay[p + at[2]..p + at[2] + BLOCK];
-            let mut any = 0u8;
-            for k in 0..BLOCK {
-                any |= u8::from((a[k] | 0x20) == c[0])
-                    & u8::from((b[k] | 0x20) == c[1])
-                    & u8::from((d[k] | 0x20) == c[2]);
-            }
-            if any != 0 {
-                if let Some(q) = (p..p + BLOCK).find(check) {
+            let mut m = probe_block(hay, p, pr);
+            while m != 0 {
+                let q = p + m.trailing_zeros() as usize;
+                if check(q) {
                     return Some(q);
                 }
+                m &= m - 1;
             }
             p += BLOCK;
         }
-        (p..starts).find(check)
+        (p..starts).find(|&q| check(q))
+    }
+
+    /// [`Finder::block_scan_inline`] compiled for AVX2: twice the lanes of the
+    /// SSE2 baseline every x86-64 build can assume.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 (checked once in [`Finder::new`]).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn block_scan_avx2(&self, hay: &[u8], from: usize, pr: &Probe) -> Option<usize> {
+        self.block_scan_inline(hay, from, pr)
+    }
+
+    fn block_scan(&self, hay: &[u8], from: usize, pr: &Probe) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is only true when the CPU reported AVX2 support.
+            return unsafe { self.block_scan_avx2(hay, from, pr) };
+        }
+        self.block_scan_inline(hay, from, pr)
     }
 }
 
