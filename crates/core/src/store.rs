@@ -169,6 +169,8 @@ pub struct Store {
     newest: Option<i64>,
     /// Investigation indexes, built on first use, cleared on every change.
     inv: crate::investigate::Cache,
+    /// `userIdentity` blocks seen, by hash (see [`Store::identity_ids`]).
+    identity_cache: FxHashMap<u64, IdentityEntry>,
 }
 
 impl Store {
@@ -429,6 +431,8 @@ impl Store {
             + self.same_id.capacity() * 9 * 8 / 7
             + self.services.heap_bytes()
             + self.service_of_source.capacity() * 4
+            + self.identity_cache.capacity() * (8 + std::mem::size_of::<IdentityEntry>() + 1) * 8
+                / 7
     }
 
     /// Remove `file` from every event: events only it held stop being live.
@@ -623,8 +627,6 @@ impl Store {
         let source = f.text(Top::EventSource);
         let name = f.text(Top::EventName);
         let error = f.text(Top::ErrorCode);
-        let ident = Identity::from_fields(f);
-        let principal = ident.principal(source.as_deref());
 
         let mut flags = FLAG_LIVE;
         let console_failure = name.as_deref() == Some("ConsoleLogin")
@@ -671,18 +673,12 @@ impl Store {
         self.intern(Col::EventType, f.text(Top::EventType));
         self.intern(Col::EventCategory, f.text(Top::EventCategory));
         self.intern(Col::RecipientAccountId, f.text(Top::Recipient));
-        self.intern(Col::IdentityType, ident.kind);
-        self.intern(Col::IdentityArn, ident.arn);
-        self.intern(Col::IdentityAccountId, ident.account_id);
-        self.intern(Col::IdentityPrincipalId, ident.principal_id);
-        self.intern(Col::IdentityAccessKeyId, ident.access_key_id);
-        self.intern(Col::IdentityUserName, ident.user_name);
-        self.intern(Col::IssuerArn, ident.issuer_arn);
-        self.intern(Col::IssuerUserName, ident.issuer_user_name);
+        let ids = self.identity_ids(i, json, f, source_id, source.as_deref());
+        for (c, id) in IDENTITY_COLS.iter().zip(ids) {
+            self.cols[*c as usize].push(id);
+        }
         self.intern(Col::ReadOnlyRaw, f.text(Top::ReadOnly));
         self.intern(Col::ManagementEvent, f.text(Top::ManagementEvent));
-        let p = (!principal.is_empty()).then_some(principal);
-        self.intern(Col::Principal, p);
 
         let id = event_id.as_deref().unwrap_or("");
         self.ids.push_str(id);
@@ -696,6 +692,106 @@ impl Store {
         } else {
             AddOutcome::Conflict(i)
         }
+    }
+}
+
+/// The columns read from `userIdentity` (with the derived principal), in the order
+/// of [`Store::identity_ids`].
+const IDENTITY_COLS: [Col; 9] = [
+    Col::IdentityType,
+    Col::IdentityArn,
+    Col::IdentityAccountId,
+    Col::IdentityPrincipalId,
+    Col::IdentityAccessKeyId,
+    Col::IdentityUserName,
+    Col::IssuerArn,
+    Col::IssuerUserName,
+    Col::Principal,
+];
+
+/// A `userIdentity` block already interned: where its text is (in event `event`'s
+/// text), the eventSource id it was seen with (the principal of an AWS service
+/// depends on it) and the ids of [`IDENTITY_COLS`].
+#[derive(Debug, Clone, Copy)]
+struct IdentityEntry {
+    event: u32,
+    start: u32,
+    end: u32,
+    source: u32,
+    ids: [u32; 9],
+}
+
+/// The identity cache is cleared when it reaches this many blocks (logs with a
+/// distinct identity per event gain nothing from it; memory stays bounded).
+const IDENTITY_CACHE_MAX: usize = 1 << 16;
+
+impl Store {
+    /// The ids of [`IDENTITY_COLS`] for event `i` (text `json`, fields `f`): from the
+    /// cache when the same `userIdentity` text came with the same eventSource
+    /// before (most events of a log share a handful of identities, and one hash
+    /// of the block is cheaper than nine lookups and a principal), else interned.
+    fn identity_ids(
+        &mut self,
+        i: u32,
+        json: &str,
+        f: &parse::Fields<'_>,
+        source_id: u32,
+        source: Option<&str>,
+    ) -> [u32; 9] {
+        let raw = f.raw(Top::UserIdentity);
+        let key = raw.map(|r| fx_hash(r.as_bytes()) ^ u64::from(source_id).rotate_left(32));
+        if let (Some(r), Some(h)) = (raw, key) {
+            if let Some(e) = self.identity_cache.get(&h) {
+                let text = self.text(e.event).as_bytes();
+                if e.source == source_id
+                    && text.get(e.start as usize..e.end as usize) == Some(r.as_bytes())
+                {
+                    return e.ids;
+                }
+            }
+        }
+        let ident = Identity::from_fields(f);
+        let principal = ident.principal(source);
+        let principal = (!principal.is_empty()).then_some(principal);
+        let mut ids = [0u32; 9];
+        for (k, v) in [
+            ident.kind,
+            ident.arn,
+            ident.account_id,
+            ident.principal_id,
+            ident.access_key_id,
+            ident.user_name,
+            ident.issuer_arn,
+            ident.issuer_user_name,
+            principal,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(v) = v {
+                ids[k] = self.dicts[IDENTITY_COLS[k] as usize].intern(&v);
+            }
+        }
+        // Where the block sits in the record's text (stored as it is).
+        let start = raw.and_then(|r| (r.as_ptr() as usize).checked_sub(json.as_ptr() as usize));
+        if let (Some(r), Some(h), Some(start)) = (raw, key, start) {
+            if start + r.len() <= json.len() {
+                if self.identity_cache.len() >= IDENTITY_CACHE_MAX {
+                    self.identity_cache.clear();
+                }
+                self.identity_cache.insert(
+                    h,
+                    IdentityEntry {
+                        event: i,
+                        start: start as u32,
+                        end: (start + r.len()) as u32,
+                        source: source_id,
+                        ids,
+                    },
+                );
+            }
+        }
+        ids
     }
 }
 

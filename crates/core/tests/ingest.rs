@@ -830,3 +830,45 @@ fn positions_are_file_lines_and_columns() {
         w.message
     );
 }
+
+/// Records list elements are read in one pass by the store; what the reader would
+/// not take as a plain event must come out as before: a repeated `eventSource` whose
+/// first value is a Lambda source (`aws:s3`) is not CloudTrail, whatever the last says.
+#[test]
+fn one_pass_records_agree_with_the_probe_on_repeated_keys_and_bad_bytes() {
+    let lambda_first = r#"{"eventSource":"aws:s3","eventName":"ObjectCreated:Put","eventSource":"s3.amazonaws.com","eventTime":"2023-07-10T11:00:00Z"}"#;
+    let doc = format!(r#"{{"Records":[{},{lambda_first},{}]}}"#, ev(1), ev(2));
+    let mut sink = VecSink::default();
+    let r = ingest(0, "x.json", doc.as_bytes(), &mut sink);
+    assert_eq!(r.events, 2, "{r:?}");
+    let mut store = trailscope_core::store::Store::new();
+    let r2 = ingest(0, "x.json", doc.as_bytes(), &mut store);
+    assert_eq!(
+        (r2.events, &r2.message, r2.status),
+        (r.events, &r.message, r.status)
+    );
+
+    // Bytes that are not UTF-8 in the middle record: the records before and after
+    // load through the one-pass path or the probe alike, and the damage is reported.
+    let mut bytes = format!(r#"{{"Records":[{},"#, ev(1)).into_bytes();
+    let bad = ev(3).replace("alice", "al\u{1}ce").into_bytes();
+    let bad: Vec<u8> = bad
+        .into_iter()
+        .map(|b| if b == 1 { 0xff } else { b })
+        .collect();
+    bytes.extend_from_slice(&bad);
+    bytes.extend_from_slice(format!(",{}]}}", ev(4)).as_bytes());
+    let mut store = trailscope_core::store::Store::new();
+    let r = ingest(0, "x.json", &bytes, &mut store);
+    let mut sink = VecSink::default();
+    let v = ingest(0, "x.json", &bytes, &mut sink);
+    assert_eq!(r.events, 3);
+    assert_eq!(
+        (r.events, &r.message, &r.warnings),
+        (v.events, &v.message, &v.warnings)
+    );
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::InvalidUtf8));
+}

@@ -380,3 +380,48 @@ fn heap_estimate_is_close_to_the_text_size() {
     let heap = s.heap_bytes();
     assert!(heap > bytes, "the text itself is kept: {heap} vs {bytes}");
 }
+
+/// The identity cache (one lookup per `userIdentity` block) must give what nine
+/// separate lookups give: an AWS service's principal falls back to the eventSource,
+/// so the same block with another eventSource names another principal.
+#[test]
+fn same_identity_block_with_another_event_source_keeps_its_own_principal() {
+    let mut store = Store::new();
+    let ident = r#"{"type":"AWSService"}"#;
+    let a = add(
+        &mut store,
+        &format!(
+            r#"{{"eventID":"a","userIdentity":{ident},"eventSource":"s3.amazonaws.com","eventName":"X"}}"#
+        ),
+    );
+    let b = add(
+        &mut store,
+        &format!(
+            r#"{{"eventID":"b","userIdentity":{ident},"eventSource":"ec2.amazonaws.com","eventName":"X"}}"#
+        ),
+    );
+    let c = add(
+        &mut store,
+        &format!(
+            r#"{{"eventID":"c","userIdentity":{ident},"eventSource":"s3.amazonaws.com","eventName":"Y"}}"#
+        ),
+    );
+    assert_eq!(store.value(Col::Principal, a), "s3.amazonaws.com");
+    assert_eq!(store.value(Col::Principal, b), "ec2.amazonaws.com");
+    assert_eq!(store.value(Col::Principal, c), "s3.amazonaws.com");
+    assert_eq!(store.value(Col::IdentityType, c), "AWSService");
+    // A block differing only in an escape reads the same values, by its own lookups.
+    let d = add(
+        &mut store,
+        r#"{"eventID":"d","userIdentity":{"type":"IAMUser","userName":"b\u006fb"},"eventSource":"s3.amazonaws.com","eventName":"Y"}"#,
+    );
+    let e = add(
+        &mut store,
+        r#"{"eventID":"e","userIdentity":{"type":"IAMUser","userName":"bob"},"eventSource":"s3.amazonaws.com","eventName":"Y"}"#,
+    );
+    assert_eq!(store.value(Col::Principal, d), "bob");
+    assert_eq!(
+        store.col(Col::IdentityUserName)[d as usize],
+        store.col(Col::IdentityUserName)[e as usize]
+    );
+}

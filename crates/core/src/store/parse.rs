@@ -175,7 +175,7 @@ impl<'a> Fields<'a> {
 }
 
 /// Number of slots in [`Fields`].
-pub const NSLOTS: usize = 25;
+pub const NSLOTS: usize = 26;
 
 /// Slots of [`Fields`].
 #[allow(missing_docs)]
@@ -210,6 +210,8 @@ pub enum Top {
     OnBehalfOf,
     /// `responseElements.ConsoleLogin`.
     ConsoleLogin,
+    /// The whole `userIdentity` value (raw text).
+    UserIdentity,
 }
 
 /// Top-level keys read directly into a slot (the first 14 slots, in order).
@@ -252,6 +254,7 @@ static SESSION_CONTEXT: Spec = Spec::new(&[Key::new(
     Want::Nested {
         spec: &ISSUER,
         clear: (Top::IssuerArn as usize, Top::IssuerUserName as usize + 1),
+        whole: None,
     },
 )]);
 static ON_BEHALF_OF: Spec = Spec::new(&[Key::new("userId", Want::Slot(Top::OnBehalfOf as usize))]);
@@ -268,6 +271,7 @@ static IDENTITY: Spec = Spec::new(&[
         Want::Nested {
             spec: &SESSION_CONTEXT,
             clear: (Top::IssuerArn as usize, Top::IssuerUserName as usize + 1),
+            whole: None,
         },
     ),
     Key::new(
@@ -275,6 +279,7 @@ static IDENTITY: Spec = Spec::new(&[
         Want::Nested {
             spec: &ON_BEHALF_OF,
             clear: (Top::OnBehalfOf as usize, Top::OnBehalfOf as usize + 1),
+            whole: None,
         },
     ),
 ]);
@@ -288,6 +293,7 @@ static RECORD: Spec = Spec::new(&[
         Want::Nested {
             spec: &IDENTITY,
             clear: (S, Top::OnBehalfOf as usize + 1),
+            whole: Some(Top::UserIdentity as usize),
         },
     ),
     Key::new("eventTime", Want::Slot(0)),
@@ -301,6 +307,7 @@ static RECORD: Spec = Spec::new(&[
         Want::Nested {
             spec: &RESPONSE,
             clear: (Top::ConsoleLogin as usize, Top::ConsoleLogin as usize + 1),
+            whole: None,
         },
     ),
     Key::new("errorCode", Want::Slot(7)),
@@ -368,6 +375,7 @@ pub fn read_record_serde(json: &str) -> Result<Fields<'_>, serde_json::Error> {
     f[Top::IssuerUserName as usize] = user;
     f[Top::OnBehalfOf as usize] = pick_lenient(obo, &["userId"])[0];
     f[Top::ConsoleLogin as usize] = pick_lenient(top[15], &["ConsoleLogin"])[0];
+    f[Top::UserIdentity as usize] = top[14];
     Ok(Fields::from_raw(f))
 }
 

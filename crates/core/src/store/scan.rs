@@ -101,6 +101,8 @@ pub enum Want {
         spec: &'static Spec,
         /// The slot range `spec` (and anything below it) writes.
         clear: (usize, usize),
+        /// A slot for the whole value's raw text, if wanted.
+        whole: Option<usize>,
     },
 }
 
@@ -316,15 +318,26 @@ impl<'a, const N: usize> Scanner<'a, '_, N> {
                     self.out[*slot] = Some(self.text.get(v..e)?);
                     e
                 }
-                Some(Want::Nested { spec, clear }) => {
+                Some(Want::Nested { spec, clear, whole }) => {
                     for s in &mut self.out[clear.0..clear.1] {
                         *s = None;
                     }
-                    if *b.get(v)? == b'{' {
+                    let e = if *b.get(v)? == b'{' {
                         self.object(v, depth + 1, Some(spec))?
                     } else {
                         self.value(v, depth)?
+                    };
+                    if let Some(slot) = whole {
+                        let raw = self.text.get(v..e)?;
+                        let bit = 1u64 << (*slot % 64);
+                        if raw.starts_with('"') && raw.contains('\\') {
+                            self.escaped |= bit;
+                        } else {
+                            self.escaped &= !bit;
+                        }
+                        self.out[*slot] = Some(raw);
                     }
+                    e
                 }
             };
             j = ws(b, end);
@@ -737,6 +750,7 @@ mod tests {
             Want::Nested {
                 spec: &INNER,
                 clear: (1, 2),
+                whole: None,
             },
         ),
     ]);
