@@ -78,7 +78,10 @@ setup_build() { setup_rust && setup_trunk && setup_wasm_bindgen && setup_npm; }
 setup_all() { setup_build && setup_chromium; }
 
 # Build the release page into $1 with public URL $2 (default: relative, works at any path).
+# build_release DIST URL [CARGO_FEATURES]: the release page, as shipped (the test builds add
+# the `crash-probe` feature, which only lets a test make the engine panic on purpose).
 build_release() {
-  local dist=${1:-dist} url=${2:-./}
-  (cd "$ROOT" && trunk build --release --offline --dist "$dist" --public-url "$url")
+  local dist=${1:-dist} url=${2:-./} features=${3:-}
+  (cd "$ROOT" && trunk build --release --offline --dist "$dist" --public-url "$url" \
+    ${features:+--features "$features"})
 }

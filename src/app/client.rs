@@ -1,206 +1,398 @@
-//! The one door to the engine. Every component asks this handle, never the engine itself,
-//! so moving the engine into a Web Worker (issue 5) changes this file only.
+//! The one door to the engine, which lives in a Web Worker (`crate::worker`). Requests go
+//! out as messages and come back as futures; the answer to the views' request is kept in
+//! one signal, [`EngineHandle::data`], that every panel reads, so a view change costs one
+//! round trip and the page's thread never scans events.
 //!
-//! The engine lives in a `StoredValue` (outside fine-grained reactivity: it holds every
-//! event). Reads go through methods that `track()` the `version` signal, so memos built
-//! on them recompute after a load or a removal, and the mutating methods bump it.
+//! The handle also keeps what it needs to survive the worker: the `File` of every loaded
+//! file. When the engine panics (or the worker dies any other way), the waiting requests
+//! fail with the reason, a new worker starts, and the kept files are loaded into it again;
+//! the file being loaded when it died is not (the loader shows it as failed).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
+use futures_channel::oneshot;
+use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
-use trailscope_core::engine::{Facet, Field, Group, ParamColumn, QueryError, Row, Summary};
-use trailscope_core::investigate::{CompareRow, Histogram, Lineage};
-use trailscope_core::{Engine, FileReport};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, File, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-/// An immutable, cheaply cloned list of engine indices; equal only to itself, so a memo
-/// holding one never compares a million entries.
-#[derive(Clone, Debug, Default)]
-pub struct Ids(pub Arc<Vec<u32>>);
+use crate::worker::protocol::{FromWorker, Reply, Request, ToWorker, ViewData, ViewSpec};
+use crate::worker::LOADER_URL;
 
-impl PartialEq for Ids {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
+type Waiter = oneshot::Sender<Result<Reply, String>>;
+type Answer = oneshot::Receiver<Result<Reply, String>>;
+type Progress = Rc<dyn Fn(f64, usize)>;
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+/// A loaded file, kept to load it again into a new worker.
+struct Kept {
+    file_id: u32,
+    name: String,
+    file: File,
 }
 
-impl Ids {
-    /// Wraps a list.
-    pub fn new(ids: Vec<u32>) -> Self {
-        Ids(Arc::new(ids))
-    }
-    /// The indices.
-    pub fn as_slice(&self) -> &[u32] {
-        &self.0
-    }
-    /// How many.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    /// None at all.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
+/// The connection to the current worker.
+#[derive(Default)]
+struct Conn {
+    worker: RefCell<Option<Worker>>,
+    ready: Cell<bool>,
+    /// Messages posted before the worker said Ready.
+    queue: RefCell<Vec<JsValue>>,
+    next_id: Cell<u32>,
+    waiting: RefCell<HashMap<u32, Waiter>>,
+    kept: RefCell<Vec<Kept>>,
+    /// Called with (bytes of the current file, events) while a file loads.
+    on_progress: RefCell<Option<Progress>>,
+    /// Keeps the handlers of every worker started alive (one pair per worker).
+    handlers: RefCell<Vec<Handler>>,
+    /// A view request is out; the newest spec asked meanwhile waits here.
+    view_out: Cell<bool>,
+    view_next: RefCell<Option<ViewSpec>>,
 }
 
-/// Handle on the engine, `Copy`, shared through the app state.
+/// Handle on the engine's worker, `Copy`, shared through the app state.
 #[derive(Clone, Copy)]
 pub struct EngineHandle {
-    engine: StoredValue<RefCell<Engine>, LocalStorage>,
-    version: RwSignal<u64>,
+    conn: StoredValue<Rc<Conn>, LocalStorage>,
+    /// The latest views, as the worker computed them.
+    pub data: RwSignal<Arc<ViewData>>,
+    /// Content version the views show; [`Self::publish`] raises it to the worker's.
+    published: RwSignal<u64>,
+    /// The worker's content version, from its latest answer.
+    latest: RwSignal<u64>,
+    /// Requests not answered yet (view requests count until their answer is shown).
+    pending: RwSignal<u32>,
+    /// The worker's wasm memory, bytes.
+    pub memory: RwSignal<f64>,
+    /// Why the worker last died, if it did.
+    pub crash: RwSignal<Option<String>>,
+    /// The worker is reloading files after a crash.
+    pub recovering: RwSignal<bool>,
 }
 
 impl EngineHandle {
-    /// A fresh, empty engine.
+    /// Starts the worker.
     pub fn new() -> Self {
-        EngineHandle {
-            engine: StoredValue::new_local(RefCell::new(Engine::new())),
-            version: RwSignal::new(0),
+        let handle = EngineHandle {
+            conn: StoredValue::new_local(Rc::new(Conn::default())),
+            data: RwSignal::new(Arc::new(ViewData::default())),
+            published: RwSignal::new(0),
+            latest: RwSignal::new(0),
+            pending: RwSignal::new(0),
+            memory: RwSignal::new(0.0),
+            crash: RwSignal::new(None),
+            recovering: RwSignal::new(false),
+        };
+        handle.spawn();
+        handle
+    }
+
+    fn conn(&self) -> Rc<Conn> {
+        self.conn.get_value()
+    }
+
+    fn spawn(&self) {
+        let conn = self.conn();
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Classic);
+        let worker = match Worker::new_with_options(LOADER_URL, &options) {
+            Ok(w) => w,
+            Err(_) => {
+                self.crash.set(Some(
+                    "the browser refused to start the engine's worker".into(),
+                ));
+                return;
+            }
+        };
+        let this = *self;
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let Ok(e) = e.dyn_into::<MessageEvent>() else {
+                return;
+            };
+            if let Ok(msg) = serde_wasm_bindgen::from_value::<FromWorker>(e.data()) {
+                this.receive(msg);
+            }
+        });
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let message = e
+                .dyn_ref::<ErrorEvent>()
+                .map(|e| e.message())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the engine's worker stopped".into());
+            this.died(message);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // The old worker's handlers may be running right now (this is called from them
+        // when the worker dies): they are kept, never dropped while in use.
+        conn.handlers.borrow_mut().extend([on_message, on_error]);
+        conn.ready.set(false);
+        conn.worker.replace(Some(worker));
+    }
+
+    fn receive(&self, msg: FromWorker) {
+        let conn = self.conn();
+        match msg {
+            FromWorker::Ready => {
+                conn.ready.set(true);
+                let queued = std::mem::take(&mut *conn.queue.borrow_mut());
+                if let Some(w) = conn.worker.borrow().as_ref() {
+                    for m in queued {
+                        let _ = w.post_message(&m);
+                    }
+                }
+            }
+            FromWorker::Reply {
+                id,
+                reply,
+                memory,
+                version,
+            } => {
+                self.memory.set(memory);
+                if self.latest.get_untracked() != version {
+                    self.latest.set(version);
+                }
+                let waiter = conn.waiting.borrow_mut().remove(&id);
+                if let Some(w) = waiter {
+                    let _ = w.send(Ok(reply));
+                }
+            }
+            FromWorker::Progress { bytes, events } => {
+                let cb = conn.on_progress.borrow().clone();
+                if let Some(cb) = cb {
+                    cb(bytes, events);
+                }
+            }
+            FromWorker::Crashed { message } => self.died(message),
         }
     }
 
-    fn read<R>(&self, f: impl FnOnce(&Engine) -> R) -> R {
-        self.version.track();
-        self.engine.with_value(|cell| f(&cell.borrow()))
+    /// The worker is gone: fail what waits on it, start another, and reload the kept
+    /// files into it, in their order.
+    fn died(&self, message: String) {
+        let conn = self.conn();
+        let Some(worker) = conn.worker.borrow_mut().take() else {
+            return; // the panic hook's message and the error event both report one death
+        };
+        worker.terminate();
+        let reason = format!("the engine hit an internal error ({message})");
+        web_sys::console::warn_1(&JsValue::from_str(&format!(
+            "Trailscope: {reason}; restarting the engine"
+        )));
+        let waiting: Vec<Waiter> = conn.waiting.borrow_mut().drain().map(|(_, w)| w).collect();
+        for w in waiting {
+            let _ = w.send(Err(reason.clone()));
+        }
+        self.pending.set(0);
+        // The new worker counts its answers from one again.
+        self.data.update(|d| Arc::make_mut(d).seq = 0);
+        self.crash.set(Some(reason));
+        self.spawn();
+        let kept = std::mem::take(&mut *conn.kept.borrow_mut());
+        if kept.is_empty() {
+            self.publish_now();
+            return;
+        }
+        self.recovering.set(true);
+        // Queued now, before anything else is asked of the new worker, so the files keep
+        // their order. If the new worker dies too, what is left is dropped, not retried.
+        let loads: Vec<_> = kept
+            .into_iter()
+            .map(|k| {
+                let rx = self.send(
+                    Request::Load {
+                        name: k.name.clone(),
+                    },
+                    Some(&k.file),
+                );
+                (k, rx)
+            })
+            .collect();
+        let this = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            for (k, rx) in loads {
+                let reply = this.finish(rx).await;
+                this.keep(&reply, &k.name, &k.file);
+            }
+            this.recovering.set(false);
+            this.publish_now();
+        });
     }
 
-    /// Reads one file into the engine. Does not notify readers: call [`Self::publish`]
-    /// when a batch is done (or now and then during a long one) so views recompute once.
-    pub fn load(&self, name: &str, bytes: &[u8]) -> FileReport {
-        self.engine
-            .with_value(|cell| cell.borrow_mut().load(name, bytes).clone())
+    fn post(&self, id: u32, request: Request, file: Option<&File>) {
+        let conn = self.conn();
+        let Ok(msg) = serde_wasm_bindgen::to_value(&ToWorker { id, request }) else {
+            return;
+        };
+        let msg = match file {
+            Some(f) => Array::of2(&msg, f).into(),
+            None => msg,
+        };
+        if conn.ready.get() {
+            if let Some(w) = conn.worker.borrow().as_ref() {
+                let _ = w.post_message(&msg);
+            }
+        } else {
+            conn.queue.borrow_mut().push(msg);
+        }
     }
 
-    /// Tells every view that the engine's content changed.
+    /// Sends a request and waits for its answer; `Err` when the worker died meanwhile.
+    pub async fn call(&self, request: Request) -> Result<Reply, String> {
+        self.call_with(request, None).await
+    }
+
+    async fn call_with(&self, request: Request, file: Option<&File>) -> Result<Reply, String> {
+        let rx = self.send(request, file);
+        self.finish(rx).await
+    }
+
+    /// Posts a request at once (queued until the worker is ready); its answer comes
+    /// through the receiver, which [`Self::finish`] awaits.
+    fn send(&self, request: Request, file: Option<&File>) -> Answer {
+        let conn = self.conn();
+        let (tx, rx) = oneshot::channel();
+        if conn.worker.borrow().is_none() {
+            let _ = tx.send(Err("the engine's worker is not running".into()));
+            return rx;
+        }
+        let id = conn.next_id.get().wrapping_add(1);
+        conn.next_id.set(id);
+        conn.waiting.borrow_mut().insert(id, tx);
+        self.pending.update(|n| *n += 1);
+        self.post(id, request, file);
+        rx
+    }
+
+    async fn finish(&self, rx: Answer) -> Result<Reply, String> {
+        let answer = rx
+            .await
+            .unwrap_or_else(|_| Err("the engine's worker stopped".into()));
+        self.pending.update(|n| *n = n.saturating_sub(1));
+        answer
+    }
+
+    /// Remembers a loaded file, to load it again should the worker die.
+    fn keep(&self, reply: &Result<Reply, String>, name: &str, file: &File) {
+        if let Ok(Reply::Loaded {
+            report: Some(report),
+            ..
+        }) = reply
+        {
+            self.conn().kept.borrow_mut().push(Kept {
+                file_id: report.id,
+                name: name.to_string(),
+                file: file.clone(),
+            });
+        }
+    }
+
+    /// Sets what is told of a running load's progress.
+    pub fn on_progress(&self, cb: impl Fn(f64, usize) + 'static) {
+        self.conn().on_progress.replace(Some(Rc::new(cb)));
+    }
+
+    /// Loads one file in the worker; the reply is [`Reply::Loaded`].
+    pub async fn load(&self, name: &str, file: &File) -> Result<Reply, String> {
+        let request = Request::Load {
+            name: name.to_string(),
+        };
+        let reply = self.call_with(request, Some(file)).await;
+        self.keep(&reply, name, file);
+        reply
+    }
+
+    /// Loads bytes already in the page (a paste, the sample) as a file.
+    pub async fn load_bytes(&self, name: &str, bytes: &[u8]) -> Result<Reply, String> {
+        let parts = Array::of1(&Uint8Array::from(bytes));
+        match File::new_with_u8_array_sequence(&parts, name) {
+            Ok(file) => self.load(name, &file).await,
+            Err(_) => Err("the browser could not hold this text as a file".into()),
+        }
+    }
+
+    /// Asks the running load to stop at its next chunk.
+    pub fn cancel(&self) {
+        let this = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = this.call(Request::Cancel).await;
+        });
+    }
+
+    /// Removes a file and its events, then refreshes the views.
+    pub fn remove_file(&self, file_id: u32) {
+        let this = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(Reply::Removed(true)) = this.call(Request::Remove { file_id }).await {
+                this.conn()
+                    .kept
+                    .borrow_mut()
+                    .retain(|k| k.file_id != file_id);
+                this.publish_now();
+            }
+        });
+    }
+
+    /// Lets the views catch up with what the worker holds now (they recompute once).
     pub fn publish(&self) {
-        self.version.update(|v| *v += 1);
-    }
-
-    /// The current content version (tracked).
-    pub fn version(&self) -> u64 {
-        self.version.get()
-    }
-
-    /// Removes a file and its events.
-    pub fn remove_file(&self, file_id: u32) -> bool {
-        let removed = self
-            .engine
-            .with_value(|cell| cell.borrow_mut().remove_file(file_id));
-        if removed {
-            self.publish();
+        let latest = self.latest.get_untracked();
+        if self.published.get_untracked() != latest {
+            self.published.set(latest);
         }
-        removed
     }
 
-    /// Every loaded file's report, in load order.
-    pub fn files(&self) -> Vec<FileReport> {
-        self.read(|e| e.files().to_vec())
+    /// Refreshes the views even if the content version looks the same.
+    fn publish_now(&self) {
+        self.published.update(|v| *v = v.wrapping_add(1_000_000));
     }
 
-    /// Distinct events loaded.
-    pub fn len(&self) -> usize {
-        self.read(Engine::len)
+    /// The published content version (tracked): views recompute when it moves.
+    pub fn version(&self) -> u64 {
+        self.published.get()
     }
 
-    /// No events loaded.
-    pub fn is_empty(&self) -> bool {
-        self.read(Engine::is_empty)
+    /// Whether requests are waiting for answers (tracked).
+    pub fn busy(&self) -> bool {
+        self.pending.get() > 0 || self.recovering.get()
     }
 
-    /// Events matching a query, ascending index order.
-    pub fn query(&self, q: &str) -> Result<Ids, QueryError> {
-        self.read(|e| e.query(q)).map(Ids::new)
-    }
-
-    /// A sorted copy of `ids`.
-    pub fn sorted(&self, ids: &Ids, by: Field, descending: bool) -> Ids {
-        let mut v = ids.as_slice().to_vec();
-        self.read(|e| e.sort(&mut v, by, descending));
-        Ids::new(v)
-    }
-
-    /// Top values of a field among `ids`.
-    pub fn facet(&self, ids: &Ids, field: Field, top: usize) -> Facet {
-        self.read(|e| e.facet(ids.as_slice(), field, top))
-    }
-
-    /// Groups of `ids` on one or more keys.
-    pub fn group(&self, ids: &Ids, keys: &[Field]) -> Vec<Group> {
-        self.read(|e| e.group(ids.as_slice(), keys))
-    }
-
-    /// The members of one group, ascending index order.
-    pub fn group_members(&self, ids: &Ids, keys: &[Field], path: &[String]) -> Ids {
-        Ids::new(self.read(|e| e.group_members(ids.as_slice(), keys, path)))
-    }
-
-    /// The table columns of one event.
-    pub fn row(&self, index: u32) -> Row {
-        self.read(|e| e.row(index))
-    }
-
-    /// The event's JSON text as loaded.
-    pub fn raw_json(&self, index: u32) -> String {
-        self.read(|e| e.raw_json(index).to_string())
-    }
-
-    /// Summary figures of `ids`.
-    pub fn summary(&self, ids: &Ids) -> Summary {
-        self.read(|e| e.summary(ids.as_slice()))
-    }
-
-    /// Parameter paths present among `ids`, most frequent first.
-    pub fn param_columns(&self, ids: &Ids, max: usize) -> Vec<ParamColumn> {
-        self.read(|e| e.param_columns(ids.as_slice(), max))
-    }
-
-    /// One parameter value of one event, as text.
-    pub fn param_value(&self, index: u32, path: &str) -> Option<String> {
-        self.read(|e| e.param_value(index, path))
-    }
-
-    /// The chain of identities behind one event (issue 7).
-    pub fn lineage(&self, index: u32) -> Lineage {
-        self.read(|e| e.lineage(index))
-    }
-
-    /// How many events each investigation preset matches, in preset order.
-    pub fn preset_counts(&self) -> Vec<(String, u32)> {
-        self.read(Engine::preset_counts)
-    }
-
-    /// `ids` over time, split by outcome.
-    pub fn histogram(&self, ids: &Ids, buckets: usize, range: Option<(i64, i64)>) -> Histogram {
-        self.read(|e| e.histogram(ids.as_slice(), buckets, range))
-    }
-
-    /// Events side by side, leaf path by leaf path.
-    pub fn compare(&self, ids: &[u32]) -> Vec<CompareRow> {
-        self.read(|e| e.compare(ids))
-    }
-
-    /// The first event whose `eventID` is `id`.
-    pub fn find_event_id(&self, id: &str) -> Option<u32> {
-        let q = format!(
-            "eventID:\"{}\"",
-            id.replace('\\', "\\\\").replace('"', "\\\"")
-        );
-        self.read(|e| e.query(&q).ok().and_then(|v| v.first().copied()))
-    }
-
-    /// `{"Records":[...]}` of `ids`.
-    pub fn export_json(&self, ids: &Ids) -> String {
-        self.read(|e| e.export_json(ids.as_slice()))
-    }
-
-    /// JSON lines of `ids`.
-    pub fn export_jsonl(&self, ids: &Ids) -> String {
-        self.read(|e| e.export_jsonl(ids.as_slice()))
-    }
-
-    /// CSV of `ids` with `columns` (field names or JSON paths).
-    pub fn export_csv(&self, ids: &Ids, columns: &[String]) -> String {
-        self.read(|e| e.export_csv(ids.as_slice(), columns))
+    /// Asks for the views of `spec`; the answer lands in [`Self::data`]. While one view
+    /// request is out, only the newest of the specs asked meanwhile is sent after it.
+    pub fn request_view(&self, spec: ViewSpec) {
+        let conn = self.conn();
+        if conn.view_out.get() {
+            if conn.view_next.replace(Some(spec)).is_none() {
+                self.pending.update(|n| *n += 1);
+            }
+            return;
+        }
+        conn.view_out.set(true);
+        let this = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut spec = spec;
+            loop {
+                let answer = this.call(Request::View(Box::new(spec))).await;
+                if let Ok(Reply::View(data)) = answer {
+                    let newer = data.seq > this.data.with_untracked(|d| d.seq);
+                    if newer {
+                        this.data.set(Arc::new(*data));
+                    }
+                }
+                let next = this.conn().view_next.borrow_mut().take();
+                match next {
+                    Some(next) => {
+                        this.pending.update(|n| *n = n.saturating_sub(1));
+                        spec = next;
+                    }
+                    None => break,
+                }
+            }
+            this.conn().view_out.set(false);
+        });
     }
 }
 

@@ -5,8 +5,12 @@
 use leptos::prelude::*;
 use trailscope_core::investigate::COMPARE_MAX;
 
+use trailscope_core::engine::Row;
+use trailscope_core::investigate::CompareRow;
+
 use super::format::format_time;
 use super::state::expect_state;
+use crate::worker::protocol::{Reply, Request};
 
 /// The events chosen for comparison (engine indices, in the order chosen) and whether
 /// the comparison is open.
@@ -93,13 +97,28 @@ fn CompareView() -> impl IntoView {
     let state = expect_state();
     let cs = set();
     let only_diff = RwSignal::new(false);
-    let rows = Memo::new(move |_| cs.ids.with(|ids| state.engine.compare(ids)));
+    // (the events' columns, the leaf rows), asked of the worker when the choice changes.
+    let answer = RwSignal::new((Vec::<Row>::new(), Vec::<CompareRow>::new()));
+    Effect::new(move |_| {
+        let ids = cs.ids.get();
+        state.engine.version();
+        wasm_bindgen_futures::spawn_local(async move {
+            let request = Request::Compare { ids: ids.clone() };
+            if let Ok(Reply::Compare { rows, diff }) = state.engine.call(request).await {
+                if cs.ids.with_untracked(|now| *now == ids) {
+                    answer.set((rows, diff));
+                }
+            }
+        });
+    });
+    let rows = Memo::new(move |_| answer.with(|a| a.1.clone()));
     let heads = move || {
-        cs.ids
+        answer
             .get()
+            .0
             .into_iter()
-            .map(|i| {
-                let r = state.engine.row(i);
+            .map(|r| {
+                let i = r.index;
                 let when = r.time_ms.map(|ms| format_time(ms, 0)).unwrap_or_default();
                 view! {
                     <th class="ts-compare__event" scope="col">

@@ -24,8 +24,14 @@ pub fn DetailPane() -> impl IntoView {
 
     move || {
         let index = shown.get()?;
-        let row = state.engine.row(index);
-        let raw = state.engine.raw_json(index);
+        let detail = state.detail.with(|d| {
+            d.as_ref()
+                .filter(|(i, _)| *i == index)
+                .map(|(_, d)| d.clone())
+        })?;
+        let row = detail.row.clone();
+        let raw = detail.raw.clone();
+        let lineage = detail.lineage.clone();
         let parsed = Node::parse(&raw).ok();
         let pretty = parsed
             .as_ref()
@@ -78,7 +84,7 @@ pub fn DetailPane() -> impl IntoView {
                     <dt>"Outcome"</dt>
                     <dd class:ts-detail__failed=failed>{if failed { format!("✖ failed {error}") } else { "✔ succeeded".to_string() }}</dd>
                 </dl>
-                <super::lineage::Lineage index=index/>
+                <super::lineage::Lineage lineage=lineage/>
                 <div class="ts-detail__toolbar">
                     <div class="ts-segmented" role="group" aria-label="View">
                         <button class="ts-segmented__option" class:ts-segmented__option--active=move || !raw_view.get() on:click=move |_| raw_view.set(false)>"Tree"</button>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::{expect_state, AppState, Column};
+use crate::worker::protocol::{ExportFormat, Reply, Request};
 
 /// One export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,21 +49,34 @@ pub fn csv_columns(state: AppState) -> Vec<String> {
             .into_iter()
             .map(|c: Column| c.field().name().to_string()),
     );
-    out.extend(state.params.get_untracked().into_iter().map(|p| p.path));
+    out.extend(
+        state
+            .engine
+            .data
+            .with_untracked(|d| d.params.iter().map(|p| p.path.clone()).collect::<Vec<_>>()),
+    );
     out
 }
 
 /// Builds the export of the view and hands it to the browser as a download.
 pub fn export(state: AppState, kind: ExportKind) {
-    let ids = state.sorted.get_untracked();
-    let text = match kind {
-        ExportKind::Json => state.engine.export_json(&ids),
-        ExportKind::Jsonl => state.engine.export_jsonl(&ids),
-        ExportKind::Csv => state.engine.export_csv(&ids, &csv_columns(state)),
+    let (format, columns) = match kind {
+        ExportKind::Json => (ExportFormat::Json, Vec::new()),
+        ExportKind::Jsonl => (ExportFormat::Jsonl, Vec::new()),
+        ExportKind::Csv => (ExportFormat::Csv, csv_columns(state)),
     };
-    if let Err(e) = download(kind.file_name(), kind.mime(), &text) {
-        web_sys::console::warn_1(&e);
-    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let request = Request::Export { format, columns };
+        match state.engine.call(request).await {
+            Ok(Reply::Export(text)) => {
+                if let Err(e) = download(kind.file_name(), kind.mime(), &text) {
+                    web_sys::console::warn_1(&e);
+                }
+            }
+            Ok(_) => {}
+            Err(reason) => web_sys::console::warn_1(&reason.into()),
+        }
+    });
 }
 
 /// Saves `text` as a file through a Blob URL and a temporary `<a download>`.
@@ -97,7 +111,7 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), wasm_bindgen::JsVa
 #[component]
 pub fn ExportMenu() -> impl IntoView {
     let state = expect_state();
-    let empty = move || state.sorted.with(|ids| ids.is_empty());
+    let empty = move || state.with_data(|d| d.view_len == 0);
     let button =
         move |kind: ExportKind, testid: &'static str, label: &'static str, title: &'static str| {
             view! {

@@ -22,14 +22,15 @@ pub const FIELDS: &[Field] = &[
 ];
 
 /// Values shown per facet.
-const TOP: usize = 8;
+/// Values shown per facet.
+pub const TOP: usize = 8;
 
 /// All facets.
 #[component]
 pub fn Facets() -> impl IntoView {
     let state = expect_state();
     view! {
-        <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.engine.is_empty()>
+        <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.with_data(|d| d.total == 0)>
             <h2 class="ts-panel__title">"Facets" <span class="ts-panel__hint">"click to filter · Alt-click to exclude"</span></h2>
             {FIELDS.iter().map(|&field| view! { <FacetBlock field/> }).collect_view()}
         </section>
@@ -43,11 +44,9 @@ fn FacetBlock(
     field: Field,
 ) -> impl IntoView {
     let state = expect_state();
-    let facet = Memo::new(move |_| {
-        state
-            .outcome
-            .with(|o| state.engine.facet(&o.ids, field, TOP))
-    });
+    let slot = FIELDS.iter().position(|&f| f == field).unwrap_or(0);
+    let facet =
+        Memo::new(move |_| state.with_data(|d| d.facets.get(slot).cloned().unwrap_or_default()));
     let name = field.name();
     view! {
         <div class="ts-facet" data-testid="facet" data-field=name>

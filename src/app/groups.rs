@@ -61,7 +61,7 @@ pub fn Groups() -> impl IntoView {
         if keys.is_empty() {
             return Vec::new();
         }
-        state.outcome.with(|o| state.engine.group(&o.ids, &keys))
+        state.with_data(|d| d.groups.clone())
     });
     Effect::new(move |_| {
         state.group_by.track();
@@ -134,7 +134,7 @@ fn group_row(
             .group_filter
             .with(|f| f.as_ref().is_some_and(|f| f.path == selected_path))
     };
-    let total = state.outcome.with_untracked(|o| o.ids.len()).max(1);
+    let total = state.engine.data.with_untracked(|d| d.matched).max(1);
     let pct = f64::from(g.count) / total as f64 * 100.0;
     let title = format!("{}: show only these events", super::format::tip(&g.key));
     view! {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::state::AppState;
+use crate::worker::protocol::{Reply, Request};
 
 /// The query box's element id.
 pub const QUERY_ID: &str = "ts-query";
@@ -19,21 +20,16 @@ fn typing_target(e: &ev::KeyboardEvent) -> Option<String> {
 
 /// Moves the selection by `delta` rows in table order and asks the table to show it.
 pub fn move_selection(state: AppState, delta: i64) {
-    state.sorted.with_untracked(|ids| {
-        if ids.is_empty() {
-            return;
+    let from = state.selected.get_untracked();
+    wasm_bindgen_futures::spawn_local(async move {
+        let request = Request::Step { from, delta };
+        if let Ok(Reply::Step(Some((index, pos)))) = state.engine.call(request).await {
+            // A later key press or click may have moved on already.
+            if state.selected.get_untracked() == from {
+                state.selected.set(Some(index));
+                state.reveal.set(Some(pos));
+            }
         }
-        let ids = ids.as_slice();
-        let current = state
-            .selected
-            .get_untracked()
-            .and_then(|sel| ids.iter().position(|&i| i == sel));
-        let next = match current {
-            Some(pos) => (pos as i64 + delta).clamp(0, ids.len() as i64 - 1) as usize,
-            None => 0,
-        };
-        state.selected.set(Some(ids[next]));
-        state.reveal.set(Some(next));
     });
 }
 

@@ -22,18 +22,19 @@ pub fn open_session(state: AppState, key: &str) {
     state.apply_query(session_query(key));
 }
 
-/// The lineage section of the detail pane for event `index`; nothing for an event
+/// The lineage section of the detail pane for one event's chain; nothing for an event
 /// made without an access key.
 #[component]
 pub fn Lineage(
-    /// Engine index of the event shown.
-    index: u32,
+    /// The chain behind the event shown.
+    lineage: trailscope_core::investigate::Lineage,
 ) -> impl IntoView {
     let state = expect_state();
-    let lineage = state.engine.lineage(index);
     let Some(first) = lineage.steps.first() else {
         return ().into_any();
     };
+    // The chain starts at the event shown.
+    let index = first.index;
     let key = first.access_key_id.clone();
     if key.is_empty() && lineage.steps.len() < 2 {
         return ().into_any();
@@ -152,7 +153,7 @@ pub fn SessionBanner() -> impl IntoView {
     });
     move || {
         key.get().map(|k| {
-            let n = state.outcome.with(|o| o.ids.len());
+            let n = state.with_data(|d| d.matched);
             view! {
                 <div class="ts-session" data-testid="session-view" data-key=k data-count=n.to_string()>
                     <span class="ts-session__label" title="The event that issued this access key and every call made with it">"Session"</span>

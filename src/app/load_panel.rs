@@ -118,7 +118,7 @@ fn LoadProgressLine() -> impl IntoView {
                     class="ts-button ts-button--small"
                     data-testid="load-cancel"
                     disabled=move || p.cancel.get()
-                    on:click=move |_| p.cancel.set(true)
+                    on:click=move |_| { p.cancel.set(true); state.engine.cancel(); }
                 >
                     {move || if p.cancel.get() { "Cancelling…" } else { "Cancel" }}
                 </button>

@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DataTransfer, File, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
 use super::state::AppState;
+use crate::worker::protocol::Reply;
 
 /// Something to load.
 pub enum Source {
@@ -28,10 +29,6 @@ pub enum Source {
 /// stretched when refreshing is slow (a big store), so refreshes take at most about a
 /// fifth of the load time.
 const PUBLISH_EVERY_MS: f64 = 700.0;
-
-/// Files are read this many bytes at a time, yielding to the event loop in between, so
-/// progress moves and Cancel is heard within one chunk.
-const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 
 /// wasm32 memory ends at 4 GiB; the store is kept under this so queries, views and the
 /// file being read still have room.
@@ -139,33 +136,65 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                 skip(state, &source, "not loaded: loading was cancelled");
                 break;
             }
-            match source {
-                Source::Bytes(name, bytes) => {
-                    progress.current.set(name.clone());
-                    state.engine.load(&name, &bytes);
-                    progress.bytes.update(|b| *b += bytes.len() as f64);
-                }
-                Source::File(name, file) => load_file(state, name, file).await,
-                Source::Entry(_) => {}
+            let name = source_name(&source).to_string();
+            progress.current.set(name.clone());
+            let done_before = progress.bytes.get_untracked();
+            let size = size(&source);
+            state.engine.on_progress(move |bytes, events| {
+                progress.bytes.set(done_before + bytes.min(size));
+                progress.events.set(events);
+            });
+            let answer = match &source {
+                Source::Bytes(_, bytes) => state.engine.load_bytes(&name, bytes).await,
+                Source::File(_, file) => state.engine.load(&name, file).await,
+                Source::Entry(_) => continue,
+            };
+            progress.bytes.set(done_before + size);
+            match answer {
+                Ok(Reply::Loaded {
+                    cancelled: true, ..
+                }) => state.skipped.update(|v| {
+                    v.push((
+                        name,
+                        "not loaded: loading was cancelled while reading it".into(),
+                    ))
+                }),
+                Ok(Reply::Loaded {
+                    read_error: Some(reason),
+                    ..
+                }) => state.read_errors.update(|v| v.push((name, reason))),
+                Ok(_) => {}
+                Err(reason) => state.read_errors.update(|v| {
+                    v.push((
+                        name,
+                        format!(
+                            "failed: {reason}. This file was not loaded; the files loaded \
+                             before it were loaded again"
+                        ),
+                    ))
+                }),
             }
             progress.files.update(|(_, done)| *done += 1);
-            progress.events.set(untrack(|| state.engine.len()));
+            progress.events.set(
+                state
+                    .engine
+                    .data
+                    .with_untracked(|d| d.total)
+                    .max(progress.events.get_untracked()),
+            );
             if now() - last_publish > every {
-                // Views recompute while this task yields; time that to space the next refresh.
+                // Views are computed by the worker between files; space the refreshes by
+                // how long the last one kept the page waiting.
                 let start = now();
                 state.engine.publish();
-                gloo::timers::future::TimeoutFuture::new(0).await;
                 last_publish = now();
                 every = PUBLISH_EVERY_MS.max((last_publish - start) * 4.0);
-            } else {
-                gloo::timers::future::TimeoutFuture::new(0).await;
             }
         }
         for source in rest {
             skip(state, &source, "not loaded: loading was cancelled");
         }
         state.engine.publish();
-        progress.events.set(untrack(|| state.engine.len()));
         state.loading.update(|n| *n = n.saturating_sub(1));
     });
 }
@@ -180,7 +209,7 @@ fn skip(state: AppState, source: &Source, reason: &str) {
 /// skipped before anything is read: a load that would run the tab out of memory is said
 /// so at once instead of crashing it later.
 async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<Source> {
-    let mut used = wasm_memory_bytes();
+    let mut used = state.engine.memory.get_untracked();
     let mut keep = Vec::new();
     let mut over = false;
     for source in items {
@@ -245,59 +274,6 @@ fn now() -> f64 {
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0)
-}
-
-async fn load_file(state: AppState, name: String, file: File) {
-    state.progress.current.set(name.clone());
-    match read_bytes(state, &file).await {
-        Ok(Some(bytes)) => {
-            state.engine.load(&name, &bytes);
-        }
-        Ok(None) => state.skipped.update(|v| {
-            v.push((
-                name,
-                "not loaded: loading was cancelled while reading it".into(),
-            ))
-        }),
-        Err(reason) => state.read_errors.update(|v| v.push((name, reason))),
-    }
-}
-
-/// The whole content of a file, read a chunk at a time with progress; `None` when
-/// Cancel was pressed while reading.
-async fn read_bytes(state: AppState, file: &File) -> Result<Option<Vec<u8>>, String> {
-    let size = file.size();
-    let mut bytes = Vec::with_capacity(size as usize);
-    let mut at = 0.0;
-    while at < size {
-        if state.progress.cancel.get_untracked() {
-            state.progress.bytes.update(|b| *b -= at);
-            return Ok(None);
-        }
-        let end = (at + CHUNK).min(size);
-        let chunk = file
-            .slice_with_f64_and_f64(at, end)
-            .map_err(|e| format!("the browser could not read the file ({})", js_text(&e)))?;
-        let buffer = JsFuture::from(chunk.array_buffer())
-            .await
-            .map_err(|e| format!("the browser could not read the file ({})", js_text(&e)))?;
-        let array = Uint8Array::new(&buffer);
-        let start = bytes.len();
-        bytes.resize(start + array.length() as usize, 0);
-        array.copy_to(&mut bytes[start..]);
-        state.progress.bytes.update(|b| *b += end - at);
-        at = end;
-    }
-    Ok(Some(bytes))
-}
-
-fn js_text(v: &JsValue) -> String {
-    v.as_string()
-        .or_else(|| {
-            v.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// The files of an `<input type=file>`, named by their relative path for folder pickers.

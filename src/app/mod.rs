@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
             class:ts-app--dragging={move || dragging.get() > 0}
             data-testid="app"
             data-busy=move || state.busy().to_string()
+            data-engine-memory=move || format!("{:.0}", state.engine.memory.get())
         >
             <header class="ts-topbar">
                 <div class="ts-brand">
@@ -84,6 +85,12 @@ pub fn App() -> impl IntoView {
                 <groups::GroupBySelect/>
                 <theme::ThemeToggle/>
             </header>
+            {move || state.engine.crash.get().map(|reason| view! {
+                <div class="ts-crash" role="alert" data-testid="engine-crash">
+                    {format!("The engine stopped: {reason}. It was restarted and the files before it were loaded again; the file it was reading is marked failed.")}
+                    <button class="ts-icon-button" title="Dismiss" aria-label="Dismiss" on:click=move |_| state.engine.crash.set(None)>"✕"</button>
+                </div>
+            })}
             <summary_bar::SummaryBar/>
             <div class="ts-main" class:ts-main--detail=move || state.detail_open.get() && state.selected.get().is_some()>
                 <aside class="ts-sidebar">

@@ -46,7 +46,7 @@ pub fn QueryBar() -> impl IntoView {
             state.apply_query(state.query_text.get_untracked());
         }
     };
-    let error = Memo::new(move |_| state.outcome.with(|o| o.error.clone()));
+    let error = Memo::new(move |_| state.with_data(|d| d.query_error.clone()));
     let help_open = RwSignal::new(false);
 
     view! {

@@ -1,15 +1,23 @@
 //! The app's shared state: one `Copy` struct of signals and memos, provided once by
 //! [`crate::app::App`] and read with [`expect_state`].
 //!
-//! Bulk data never sits in a signal per row: the query result, the group filter and the
-//! sort order are each one [`Ids`] list in a memo; the table asks the engine for the few
-//! rows it renders.
+//! Bulk data never reaches the page: the query's events, the group narrowing and the
+//! table order live in the engine's worker, which answers one view request with every
+//! panel's figures ([`ViewData`]); the table asks it for the few rows it renders.
 
 use leptos::prelude::*;
-use trailscope_core::engine::{Field, ParamColumn, QueryError, Row};
+use std::sync::Arc;
 
-use super::client::{EngineHandle, Ids};
+use trailscope_core::engine::{Field, Row};
+
+use super::client::EngineHandle;
 use super::format;
+use crate::worker::protocol::{DetailData, Reply, Request, ViewData, ViewSpec};
+
+/// Table rows sent with every view answer, so the first screen needs no second trip.
+const FIRST_ROWS: usize = 64;
+/// Parameter columns at most.
+pub const MAX_PARAMS: usize = 12;
 
 /// A base column of the event table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -192,16 +200,6 @@ pub enum Theme {
     Dark,
 }
 
-/// What the query box produced: the events of the last valid query, and the error of the
-/// current one if it is not valid (the previous results stay on screen).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QueryOutcome {
-    /// Matching events of the last valid query.
-    pub ids: Ids,
-    /// Why the current query is not valid.
-    pub error: Option<QueryError>,
-}
-
 /// A chosen group: the grouping keys (as in the `group-by` value) and the path of values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupFilter {
@@ -248,14 +246,8 @@ pub struct AppState {
     pub progress: super::loader::LoadProgress,
     /// Ask the table to bring a position into view.
     pub reveal: RwSignal<Option<usize>>,
-    /// Query results (the previous valid ones when the query has an error).
-    pub outcome: Memo<QueryOutcome>,
-    /// Query results narrowed to the chosen group.
-    pub view: Memo<Ids>,
-    /// `view` in table order.
-    pub sorted: Memo<Ids>,
-    /// Parameter columns when the view holds one service or one operation.
-    pub params: Memo<Vec<ParamColumn>>,
+    /// The selected event in full, once the worker has sent it: (engine index, event).
+    pub detail: RwSignal<Option<(u32, Arc<DetailData>)>>,
 }
 
 /// Parses a `group-by` value into engine fields (empty for none or unknown names).
@@ -280,50 +272,59 @@ impl AppState {
         let group_filter = RwSignal::new(None::<GroupFilter>);
         let sort = RwSignal::new((Field::EventTime, true));
 
-        let outcome = Memo::new(move |prev: Option<&QueryOutcome>| {
-            let q = query.get();
-            match engine.query(&q) {
-                Ok(ids) => QueryOutcome { ids, error: None },
-                Err(error) => QueryOutcome {
-                    ids: prev.map(|p| p.ids.clone()).unwrap_or_default(),
-                    error: Some(error),
-                },
-            }
+        // Every view is computed in the engine's worker from this one spec; the answer
+        // lands in `engine.data`. Sent again whenever the spec or the published content
+        // changes.
+        Effect::new(move |_| {
+            engine.version();
+            let group_filter = group_filter.get().and_then(|g| {
+                let keys = group_keys(&g.group_by);
+                (!keys.is_empty()).then_some((keys, g.path))
+            });
+            let (sort, descending) = sort.get();
+            engine.request_view(ViewSpec {
+                query: query.get(),
+                group_keys: group_keys(&group_by.get()),
+                group_filter,
+                sort,
+                descending,
+                facet_fields: super::facets::FIELDS.to_vec(),
+                facet_top: super::facets::TOP,
+                buckets: super::timeline::BUCKETS,
+                first_rows: FIRST_ROWS,
+                max_params: MAX_PARAMS,
+            });
         });
-        let view = Memo::new(move |_| {
-            let ids = outcome.with(|o| o.ids.clone());
-            match group_filter.get() {
-                Some(g) => {
-                    let keys = group_keys(&g.group_by);
-                    if keys.is_empty() || g.path.is_empty() || g.path.len() > keys.len() {
-                        ids
-                    } else {
-                        engine.group_members(&ids, &keys[..g.path.len()], &g.path)
+
+        // The selected event is fetched whole (for the detail pane, the URL and compare);
+        // again after loads and removals, and dropped when it is gone.
+        let selected = RwSignal::new(None::<u32>);
+        let detail = RwSignal::new(None::<(u32, Arc<DetailData>)>);
+        Effect::new(move |_| {
+            engine.version();
+            let Some(index) = selected.get() else {
+                detail.set(None);
+                return;
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = engine.call(Request::Detail { index }).await;
+                if selected.get_untracked() != Some(index) {
+                    return;
+                }
+                match answer {
+                    Ok(Reply::Detail(Some(d))) => detail.set(Some((index, Arc::new(*d)))),
+                    Ok(Reply::Detail(None)) => {
+                        detail.set(None);
+                        selected.set(None);
                     }
+                    _ => {}
                 }
-                None => ids,
-            }
-        });
-        let sorted = Memo::new(move |_| {
-            let (by, desc) = sort.get();
-            view.with(|ids| engine.sorted(ids, by, desc))
-        });
-        let params = Memo::new(move |_| {
-            view.with(|ids| {
-                if ids.is_empty() {
-                    return Vec::new();
-                }
-                let single = |field| engine.facet(ids, field, 2).values.len() == 1;
-                if single(Field::EventName) || single(Field::EventSource) {
-                    engine.param_columns(ids, 12)
-                } else {
-                    Vec::new()
-                }
-            })
+            });
         });
 
         AppState {
             engine,
+            detail,
             loading: RwSignal::new(0),
             query_pending: RwSignal::new(false),
             query_text: RwSignal::new(String::new()),
@@ -333,23 +334,29 @@ impl AppState {
             sort,
             columns: RwSignal::new(Column::DEFAULT.to_vec()),
             local_time: RwSignal::new(false),
-            selected: RwSignal::new(None),
+            selected,
             detail_open: RwSignal::new(false),
             theme: RwSignal::new(None),
             read_errors: RwSignal::new(Vec::new()),
             skipped: RwSignal::new(Vec::new()),
             progress: super::loader::LoadProgress::new(),
             reveal: RwSignal::new(None),
-            outcome,
-            view,
-            sorted,
-            params,
         }
     }
 
     /// Whether anything is loading or waiting to compute.
     pub fn busy(&self) -> bool {
-        self.loading.get() > 0 || self.query_pending.get()
+        self.loading.get() > 0 || self.query_pending.get() || self.engine.busy()
+    }
+
+    /// The latest views (tracked).
+    pub fn data(&self) -> Arc<ViewData> {
+        self.engine.data.get()
+    }
+
+    /// Reads the latest views without cloning them (tracked).
+    pub fn with_data<R>(&self, f: impl FnOnce(&ViewData) -> R) -> R {
+        self.engine.data.with(|d| f(d))
     }
 
     /// Sets the query box and applies it at once.

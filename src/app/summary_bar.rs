@@ -10,9 +10,9 @@ use super::state::expect_state;
 #[component]
 pub fn SummaryBar() -> impl IntoView {
     let state = expect_state();
-    let total = Memo::new(move |_| state.engine.len());
-    let matched = Memo::new(move |_| state.outcome.with(|o| o.ids.len()));
-    let summary = Memo::new(move |_| state.view.with(|ids| state.engine.summary(ids)));
+    let total = Memo::new(move |_| state.with_data(|d| d.total));
+    let matched = Memo::new(move |_| state.with_data(|d| d.matched));
+    let summary = Memo::new(move |_| state.with_data(|d| d.summary.clone()));
     let range = move || {
         let s = summary.get();
         match (s.first_ms, s.last_ms) {

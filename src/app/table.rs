@@ -3,14 +3,17 @@
 //! heights stand for the rest, so a million events cost the same as a hundred. The table
 //! owns its scroll container; rows are asked from the engine as they come into view.
 
+use std::collections::BTreeMap;
+
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use trailscope_core::engine::{Field, Row};
+use trailscope_core::engine::Field;
 
 use super::format::{display_param, group_digits};
 use super::json::Node;
-use super::state::{expect_state, AppState, Column};
+use super::state::{expect_state, AppState, Column, MAX_PARAMS};
+use crate::worker::protocol::{Reply, Request, RowData};
 
 /// Height of one row in CSS pixels; `.ts-table__row` in style/main.css uses the same.
 pub const ROW_HEIGHT: f64 = 24.0;
@@ -18,8 +21,10 @@ pub const ROW_HEIGHT: f64 = 24.0;
 const OVERSCAN: usize = 8;
 /// Never more row elements than this, however tall the window.
 const MAX_ROWS: usize = 100;
-/// Parameter columns shown at most.
-const MAX_PARAMS: usize = 12;
+/// Rows asked beyond each edge of the window, so small scrolls need no round trip.
+const PREFETCH: usize = 60;
+/// Rows kept from earlier requests of the same view, at most.
+const CACHE_ROWS: usize = 3000;
 
 /// Which rows to render for a scroll position: `[start, end)` of `total`.
 pub fn window_range(total: usize, scroll_top: f64, viewport: f64) -> (usize, usize) {
@@ -84,9 +89,11 @@ pub fn EventTable() -> impl IntoView {
     });
     let _ = window_event_listener(ev::resize, move |_| measure());
 
-    // A new view starts at the top.
+    // A new query, group or order starts at the top (new events arriving do not move it).
     Effect::new(move |_| {
-        state.sorted.track();
+        state.query.track();
+        state.group_filter.track();
+        state.sort.track();
         if let Some(el) = scroller.get_untracked() {
             el.set_scroll_top(0);
         }
@@ -112,18 +119,66 @@ pub fn EventTable() -> impl IntoView {
         scroll_top.set(f64::from(el.scroll_top()));
     });
 
-    let total = Memo::new(move |_| state.sorted.with(|ids| ids.len()));
+    let total = Memo::new(move |_| state.with_data(|d| d.view_len));
     let range = Memo::new(move |_| window_range(total.get(), scroll_top.get(), viewport.get()));
+    // Rows the worker sent for the current view, by position: the view's first rows, then
+    // whatever scrolling asked for.
+    let cache = RwSignal::new((0u64, BTreeMap::<usize, RowData>::new()));
+    Effect::new(move |_| {
+        state.with_data(|d| {
+            let rows = d.rows.iter().map(|r| (r.pos, r.clone())).collect();
+            cache.set((d.seq, rows));
+        });
+    });
+    let asked = RwSignal::new(None::<(u64, usize, usize)>);
+    Effect::new(move |_| {
+        let (start, end) = range.get();
+        let seq = cache.with(|c| c.0);
+        let missing = cache.with(|c| (start..end).any(|p| !c.1.contains_key(&p)));
+        if !missing || seq == 0 {
+            return;
+        }
+        let from = start.saturating_sub(PREFETCH);
+        let to = end.saturating_add(PREFETCH);
+        if asked.get_untracked() == Some((seq, from, to)) {
+            return;
+        }
+        asked.set(Some((seq, from, to)));
+        let raw = !state.engine.data.with_untracked(|d| d.params.is_empty());
+        let engine = state.engine;
+        wasm_bindgen_futures::spawn_local(async move {
+            let request = Request::Rows {
+                start: from,
+                end: to,
+                raw,
+            };
+            if let Ok(Reply::Rows { seq: got, rows }) = engine.call(request).await {
+                cache.update(|(seq, map)| {
+                    if *seq != got {
+                        return;
+                    }
+                    if map.len() > CACHE_ROWS {
+                        map.clear();
+                    }
+                    map.extend(rows.into_iter().map(|r| (r.pos, r)));
+                });
+            }
+        });
+    });
     let rows = Memo::new(move |_| {
         let (start, end) = range.get();
-        state.sorted.with(|ids| {
-            ids.as_slice()
-                .get(start..end)
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
-                .map(|(k, &index)| (start + k, state.engine.row(index)))
-                .collect::<Vec<(usize, Row)>>()
+        cache.with(|(seq, map)| {
+            map.range(start..end)
+                .map(|(&pos, r)| (*seq, pos, r.clone()))
+                .collect::<Vec<(u64, usize, RowData)>>()
+        })
+    });
+    // Positions the rendered rows span (the window while its rows are on their way), so
+    // the spacers keep every row at its own height.
+    let rendered = Memo::new(move |_| {
+        rows.with(|r| match (r.first(), r.last()) {
+            (Some(a), Some(b)) => (a.1, b.1 + 1),
+            _ => range.get(),
         })
     });
     let cols = Memo::new(move |_| {
@@ -136,8 +191,7 @@ pub fn EventTable() -> impl IntoView {
             .or_else(|| out.iter().position(|c| *c == Col::Base(Column::Time)))
             .map_or(0, |i| i + 1);
         let params: Vec<Col> = state
-            .params
-            .get()
+            .with_data(|d| d.params.clone())
             .into_iter()
             .take(MAX_PARAMS)
             .map(|p| Col::Param(p.path))
@@ -159,28 +213,18 @@ pub fn EventTable() -> impl IntoView {
         })
     });
     let param_note = Memo::new(move |_| {
-        if state.params.with(Vec::is_empty) {
-            return None;
-        }
-        let name = |f| {
-            state
-                .view
-                .with(|ids| state.engine.facet(ids, f, 2))
-                .values
-                .first()
-                .map(|v| v.0.clone())
-        };
-        name(Field::EventName)
-            .filter(|_| {
-                state
-                    .view
-                    .with(|ids| state.engine.facet(ids, Field::EventName, 2).values.len() == 1)
-            })
-            .or_else(|| name(Field::EventSource))
+        state.with_data(|d| {
+            if d.params.is_empty() {
+                None
+            } else {
+                d.param_subject.clone()
+            }
+        })
     });
+    let empty = Memo::new(move |_| state.with_data(|d| d.total == 0));
 
     view! {
-        <div class="ts-table" class:ts-table--empty=move || state.engine.is_empty()>
+        <div class="ts-table" class:ts-table--empty=move || empty.get()>
             <div class="ts-table__toolbar">
                 <span class="ts-table__count">
                     {move || format!("{} events in view", group_digits(total.get() as u64))}
@@ -226,16 +270,16 @@ pub fn EventTable() -> impl IntoView {
                         <span class="ts-table__th ts-table__th--mark" title="Failed calls are marked ✖"></span>
                         {move || cols.get().into_iter().map(|c| header_cell(state, c)).collect_view()}
                     </div>
-                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></div>
-                    <For each=move || rows.get() key=|(_, r)| r.index let:item>
-                        {row_view(state, item.0, item.1, cols, grid)}
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", rendered.get().0 as f64 * ROW_HEIGHT)></div>
+                    <For each=move || rows.get() key=|(seq, pos, r)| (*seq, *pos, r.row.index) let:item>
+                        {row_view(state, item.1, item.2, cols, grid)}
                     </For>
-                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", (total.get() - range.get().1.min(total.get())) as f64 * ROW_HEIGHT)></div>
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", total.get().saturating_sub(rendered.get().1) as f64 * ROW_HEIGHT)></div>
                 </div>
-                <Show when=move || state.engine.is_empty()>
+                <Show when=move || empty.get()>
                     <Welcome/>
                 </Show>
-                <Show when=move || !state.engine.is_empty() && total.get() == 0>
+                <Show when=move || !empty.get() && total.get() == 0>
                     <div class="ts-table__nothing">"No event matches. Loosen the query or clear the group."</div>
                 </Show>
             </div>
@@ -291,10 +335,11 @@ fn header_cell(state: AppState, c: Col) -> AnyView {
 fn row_view(
     state: AppState,
     pos: usize,
-    row: Row,
+    data: RowData,
     cols: Memo<Vec<Col>>,
     grid: Memo<String>,
 ) -> impl IntoView {
+    let RowData { row, raw, .. } = data;
     let index = row.index;
     let failed = row.failed;
     let selected = move || state.selected.get() == Some(index);
@@ -321,7 +366,7 @@ fn row_view(
                 }
                 Col::Param(path) => {
                     if event.is_none() {
-                        event = Some(Node::parse(&state.engine.raw_json(r.index)).ok());
+                        event = Some(raw.as_deref().and_then(|t| Node::parse(t).ok()));
                     }
                     let text = event
                         .as_ref()

@@ -12,7 +12,7 @@ use super::format::{append_term, format_time, group_digits};
 use super::state::{expect_state, AppState};
 
 /// Buckets asked of the engine (it picks a round width giving at most this many).
-const BUCKETS: usize = 72;
+pub const BUCKETS: usize = 72;
 
 /// `ms` as `2023-07-10T12:00:00Z` (the query's ISO form).
 pub fn iso(ms: i64) -> String {
@@ -97,11 +97,7 @@ fn set_range(state: AppState, from: i64, to: i64) {
 pub fn Timeline() -> impl IntoView {
     let state = expect_state();
     let plot = NodeRef::<html::Div>::new();
-    let hist = Memo::new(move |_| {
-        state
-            .view
-            .with(|ids| state.engine.histogram(ids, BUCKETS, None))
-    });
+    let hist = Memo::new(move |_| state.with_data(|d| d.histogram.clone()));
     let has_range = Memo::new(move |_| state.query.with(|q| strip_time_terms(q) != q.trim()));
     // Drag: (start, current) in pixels from the plot's left edge.
     let drag = RwSignal::new(None::<(f64, f64)>);
@@ -234,7 +230,7 @@ pub fn Timeline() -> impl IntoView {
     };
 
     view! {
-        <div class="ts-timeline" data-testid="timeline" class:ts-timeline--empty=move || state.view.with(|v| v.is_empty())>
+        <div class="ts-timeline" data-testid="timeline" class:ts-timeline--empty=move || state.with_data(|d| d.view_len == 0)>
             <div class="ts-timeline__head">
                 <span class="ts-timeline__caption">{caption}</span>
                 <span class="ts-timeline__legend">

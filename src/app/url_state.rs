@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::state::{AppState, Column, Theme};
+use crate::worker::protocol::{Reply, Request};
 
 /// A view as the fragment holds it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,9 +114,12 @@ fn current_hash() -> String {
 fn snapshot(state: AppState, pending: RwSignal<Option<String>>) -> ViewState {
     let columns = state.columns.get();
     let selected = match state.selected.get() {
-        Some(i) if state.detail_open.get() => {
-            Some(state.engine.row(i).event_id).filter(|id| !id.is_empty())
-        }
+        Some(i) if state.detail_open.get() => state.detail.with(|d| {
+            d.as_ref()
+                .filter(|(at, _)| *at == i)
+                .map(|(_, d)| d.row.event_id.clone())
+                .filter(|id| !id.is_empty())
+        }),
         Some(_) => None,
         None => pending.get(),
     };
@@ -148,19 +152,39 @@ fn apply(state: AppState, view: &ViewState, pending: RwSignal<Option<String>>) {
         state.theme.set(view.theme);
     }
     match &view.selected {
-        Some(id) => match state.engine.find_event_id(id) {
-            Some(i) => {
-                pending.set(None);
-                state.selected.set(Some(i));
-                state.detail_open.set(true);
-            }
-            None => pending.set(Some(id.clone())),
-        },
+        // Found by the worker; until then it waits as pending (and is looked for again
+        // after every load).
+        Some(id) => {
+            pending.set(Some(id.clone()));
+            find_pending(state, pending);
+        }
         None => {
             pending.set(None);
             state.detail_open.set(false);
         }
     }
+}
+
+/// Asks the worker for the pending selection's event and selects it when found.
+fn find_pending(state: AppState, pending: RwSignal<Option<String>>) {
+    let Some(id) = pending.get_untracked() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let request = Request::FindEvent {
+            event_id: id.clone(),
+        };
+        if let Ok(Reply::Found(Some((index, pos)))) = state.engine.call(request).await {
+            if pending.get_untracked().as_deref() == Some(id.as_str()) {
+                pending.set(None);
+                state.selected.set(Some(index));
+                state.detail_open.set(true);
+                if let Some(pos) = pos {
+                    state.reveal.set(Some(pos));
+                }
+            }
+        }
+    });
 }
 
 /// Restores the view of the page's URL and keeps the URL in step with the view.
@@ -174,13 +198,8 @@ pub fn install(state: AppState) {
     // A selection from the URL is found once files holding it are loaded.
     Effect::new(move |_| {
         state.engine.version();
-        let Some(id) = pending.get() else {
-            return;
-        };
-        if let Some(i) = state.engine.find_event_id(&id) {
-            pending.set(None);
-            state.selected.set(Some(i));
-            state.detail_open.set(true);
+        if pending.with(Option::is_some) {
+            find_pending(state, pending);
         }
     });
 

@@ -1,0 +1,5 @@
+//! The engine's Web Worker entry point (see `trailscope::worker`).
+
+fn main() {
+    trailscope::worker::host::run();
+}

@@ -1,0 +1,441 @@
+//! The worker's side: it owns the engine and the current view (the query's events, the
+//! group narrowing and the table order), answers the page's requests, and reads dropped
+//! files itself, as streams, so no file's bytes ever pass through the page's thread.
+//!
+//! Requests are answered in arrival order. A load is the one long request: it reads its
+//! file a chunk at a time and yields between chunks, so view requests and Cancel are
+//! heard during it (they see the events loaded so far).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStreamDefaultReader};
+
+use trailscope_core::engine::Field;
+use trailscope_core::Engine;
+
+use super::protocol::{
+    DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
+};
+
+/// A load yields to the event loop after working this long, so requests are served.
+const SLICE_MS: f64 = 40.0;
+/// Progress is posted at most this often.
+const PROGRESS_MS: f64 = 100.0;
+
+/// Requests waiting their turn, each with the `File` sent beside it (for loads).
+type Queue = Rc<RefCell<Vec<(ToWorker, Option<File>)>>>;
+
+/// The engine and what the page is looking at.
+struct Host {
+    engine: RefCell<Engine>,
+    /// Content version: bumped whenever events are added or removed.
+    version: Cell<u64>,
+    /// Answers to view requests so far.
+    seq: Cell<u64>,
+    /// Set by Cancel, cleared when the next load starts.
+    cancel: Cell<bool>,
+    view: RefCell<View>,
+}
+
+/// The current view's event lists.
+#[derive(Default)]
+struct View {
+    /// The last valid query (re-run when the current one is not valid).
+    valid_query: String,
+    /// The table's events in table order.
+    sorted: Vec<u32>,
+    /// Version the presets were counted on, and the counts.
+    presets: Option<(u64, Vec<(String, u32)>)>,
+}
+
+/// Starts the worker: installs the panic hook and the message handler, then says Ready.
+pub fn run() {
+    std::panic::set_hook(Box::new(|info| {
+        // The whole report (with the source location) for developers; the page shows
+        // only the message.
+        web_sys::console::warn_1(&JsValue::from_str(&format!("Trailscope engine: {info}")));
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        post(&FromWorker::Crashed { message }, None);
+    }));
+    let host = Rc::new(Host {
+        engine: RefCell::new(Engine::new()),
+        version: Cell::new(0),
+        seq: Cell::new(0),
+        cancel: Cell::new(false),
+        view: RefCell::new(View::default()),
+    });
+    // Requests run one after another: a load holds the queue while it reads (yielding so
+    // the queue is served in between), so a request waits for nothing but itself.
+    let queue: Queue = Rc::new(RefCell::new(Vec::new()));
+    let running = Rc::new(Cell::new(false));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let data = e.data();
+        let (msg, file) = match data.dyn_ref::<js_sys::Array>() {
+            Some(pair) => (pair.get(0), pair.get(1).dyn_into::<File>().ok()),
+            None => (data, None),
+        };
+        let Ok(msg) = serde_wasm_bindgen::from_value::<ToWorker>(msg) else {
+            return;
+        };
+        // Cancel must not wait behind the load it cancels.
+        if matches!(msg.request, Request::Cancel) {
+            host.cancel.set(true);
+            host.reply(msg.id, Reply::Cancelling);
+            return;
+        }
+        queue.borrow_mut().push((msg, file));
+        if !running.get() {
+            running.set(true);
+            let host = host.clone();
+            let queue = queue.clone();
+            let running = running.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                loop {
+                    let next = {
+                        let mut q = queue.borrow_mut();
+                        if q.is_empty() {
+                            None
+                        } else {
+                            Some(q.remove(0))
+                        }
+                    };
+                    let Some((msg, file)) = next else { break };
+                    host.handle(msg, file, &queue).await;
+                }
+                running.set(false);
+            });
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromWorker::Ready, None);
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn now() -> f64 {
+    Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
+}
+
+fn post(msg: &FromWorker, _transfer: Option<&JsValue>) {
+    if let Ok(v) = serde_wasm_bindgen::to_value(msg) {
+        let _ = scope().post_message(&v);
+    }
+}
+
+/// The worker's wasm memory in bytes.
+fn memory_bytes() -> f64 {
+    Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+        .and_then(|b| Reflect::get(&b, &"byteLength".into()))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+/// Yields to the event loop (a zero timeout), so queued messages are delivered.
+async fn yield_now() {
+    gloo::timers::future::TimeoutFuture::new(0).await;
+}
+
+impl Host {
+    fn reply(&self, id: u32, reply: Reply) {
+        post(
+            &FromWorker::Reply {
+                id,
+                reply,
+                memory: memory_bytes(),
+                version: self.version.get(),
+            },
+            None,
+        );
+    }
+
+    fn bump(&self) {
+        self.version.set(self.version.get() + 1);
+    }
+
+    async fn handle(&self, msg: ToWorker, file: Option<File>, queue: &Queue) {
+        let id = msg.id;
+        let reply = match msg.request {
+            Request::Load { name } => match file {
+                Some(file) => self.load(&name, file, queue).await,
+                None => Reply::Loaded {
+                    report: None,
+                    cancelled: false,
+                    read_error: Some("nothing to read".into()),
+                },
+            },
+            Request::Cancel => Reply::Cancelling,
+            Request::Remove { file_id } => {
+                let removed = self.engine.borrow_mut().remove_file(file_id);
+                if removed {
+                    self.bump();
+                }
+                Reply::Removed(removed)
+            }
+            Request::View(spec) => Reply::View(Box::new(self.view(&spec))),
+            Request::Rows { start, end, raw } => Reply::Rows {
+                seq: self.seq.get(),
+                rows: self.rows(start, end, raw),
+            },
+            Request::Detail { index } => Reply::Detail(self.detail(index).map(Box::new)),
+            Request::Step { from, delta } => Reply::Step(self.step(from, delta)),
+            Request::Compare { ids } => {
+                let engine = self.engine.borrow();
+                Reply::Compare {
+                    rows: ids.iter().map(|&i| engine.row(i)).collect(),
+                    diff: engine.compare(&ids),
+                }
+            }
+            Request::Export { format, columns } => {
+                let engine = self.engine.borrow();
+                let view = self.view.borrow();
+                Reply::Export(match format {
+                    ExportFormat::Json => engine.export_json(&view.sorted),
+                    ExportFormat::Jsonl => engine.export_jsonl(&view.sorted),
+                    ExportFormat::Csv => engine.export_csv(&view.sorted, &columns),
+                })
+            }
+            Request::FindEvent { event_id } => Reply::Found(self.find(&event_id)),
+        };
+        self.reply(id, reply);
+    }
+
+    /// Reads `file` as a stream into the engine, with progress; stops early on Cancel.
+    async fn load(&self, name: &str, file: File, queue: &Queue) -> Reply {
+        self.cancel.set(false);
+        #[cfg(feature = "crash-probe")]
+        if name.ends_with("crash-probe.json") {
+            panic!("crash probe: {name} asks the engine to panic (test builds only)");
+        }
+        let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+        let mut bytes: Vec<u8> = Vec::with_capacity(file.size() as usize);
+        let mut slice_start = now();
+        let mut last_progress = 0.0;
+        loop {
+            if self.cancel.get() {
+                let _ = reader.cancel();
+                return Reply::Loaded {
+                    report: None,
+                    cancelled: true,
+                    read_error: None,
+                };
+            }
+            let chunk = match JsFuture::from(reader.read()).await {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    return Reply::Loaded {
+                        report: None,
+                        cancelled: false,
+                        read_error: Some(read_error_text(&e)),
+                    }
+                }
+            };
+            let done = Reflect::get(&chunk, &"done".into())
+                .ok()
+                .and_then(|d| d.as_bool())
+                .unwrap_or(true);
+            if done {
+                break;
+            }
+            if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
+                let array = Uint8Array::new(&value);
+                let at = bytes.len();
+                bytes.resize(at + array.length() as usize, 0);
+                array.copy_to(&mut bytes[at..]);
+            }
+            let t = now();
+            if t - last_progress > PROGRESS_MS {
+                last_progress = t;
+                post(
+                    &FromWorker::Progress {
+                        bytes: bytes.len() as f64,
+                        events: self.engine.borrow().len(),
+                    },
+                    None,
+                );
+            }
+            if t - slice_start > SLICE_MS && !queue.borrow().is_empty() {
+                yield_now().await;
+                slice_start = now();
+            }
+        }
+        let report = self.engine.borrow_mut().load(name, &bytes).clone();
+        drop(bytes);
+        self.bump();
+        Reply::Loaded {
+            report: Some(report),
+            cancelled: false,
+            read_error: None,
+        }
+    }
+
+    /// Computes every view for `spec` and keeps the table's order for row requests.
+    fn view(&self, spec: &ViewSpec) -> ViewData {
+        let engine = self.engine.borrow();
+        let mut view = self.view.borrow_mut();
+        let (outcome, query_error) = match engine.query(&spec.query) {
+            Ok(ids) => {
+                view.valid_query = spec.query.clone();
+                (ids, None)
+            }
+            Err(e) => (engine.query(&view.valid_query).unwrap_or_default(), Some(e)),
+        };
+        let narrowed = match &spec.group_filter {
+            Some((keys, path))
+                if !keys.is_empty() && !path.is_empty() && path.len() <= keys.len() =>
+            {
+                engine.group_members(&outcome, &keys[..path.len()], path)
+            }
+            _ => outcome.clone(),
+        };
+        let mut sorted = narrowed;
+        engine.sort(&mut sorted, spec.sort, spec.descending);
+
+        let facets = spec
+            .facet_fields
+            .iter()
+            .map(|&f| engine.facet(&outcome, f, spec.facet_top))
+            .collect();
+        let groups = if spec.group_keys.is_empty() {
+            Vec::new()
+        } else {
+            engine.group(&outcome, &spec.group_keys)
+        };
+        let version = self.version.get();
+        let presets = match &view.presets {
+            Some((v, counts)) if *v == version => counts.clone(),
+            _ => {
+                let counts = engine.preset_counts();
+                view.presets = Some((version, counts.clone()));
+                counts
+            }
+        };
+        let (params, param_subject) = param_columns(&engine, &sorted, spec.max_params);
+        let seq = self.seq.get() + 1;
+        self.seq.set(seq);
+        let data = ViewData {
+            seq,
+            version,
+            total: engine.len(),
+            files: engine.files().to_vec(),
+            presets,
+            query_error,
+            matched: outcome.len(),
+            view_len: sorted.len(),
+            facets,
+            groups,
+            summary: engine.summary(&sorted),
+            histogram: engine.histogram(&sorted, spec.buckets, None),
+            rows: Vec::new(),
+            params,
+            param_subject,
+        };
+        view.sorted = sorted;
+        drop(view);
+        drop(engine);
+        let raw = !data.params.is_empty();
+        ViewData {
+            rows: self.rows(0, spec.first_rows, raw),
+            ..data
+        }
+    }
+
+    fn rows(&self, start: usize, end: usize, raw: bool) -> Vec<RowData> {
+        let engine = self.engine.borrow();
+        let view = self.view.borrow();
+        let end = end.min(view.sorted.len());
+        let start = start.min(end);
+        view.sorted[start..end]
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| RowData {
+                pos: start + k,
+                row: engine.row(i),
+                raw: raw.then(|| engine.raw_json(i).to_string()),
+            })
+            .collect()
+    }
+
+    fn detail(&self, index: u32) -> Option<DetailData> {
+        let engine = self.engine.borrow();
+        if !engine.store().is_live(index) {
+            return None;
+        }
+        Some(DetailData {
+            row: engine.row(index),
+            raw: engine.raw_json(index).to_string(),
+            lineage: engine.lineage(index),
+        })
+    }
+
+    fn step(&self, from: Option<u32>, delta: i64) -> Option<(u32, usize)> {
+        let view = self.view.borrow();
+        let ids = &view.sorted;
+        if ids.is_empty() {
+            return None;
+        }
+        let current = from.and_then(|sel| ids.iter().position(|&i| i == sel));
+        let next = match current {
+            Some(pos) => (pos as i64 + delta).clamp(0, ids.len() as i64 - 1) as usize,
+            None => 0,
+        };
+        Some((ids[next], next))
+    }
+
+    fn find(&self, event_id: &str) -> Option<(u32, Option<usize>)> {
+        let q = format!(
+            "eventID:\"{}\"",
+            event_id.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        let engine = self.engine.borrow();
+        let index = engine.query(&q).ok()?.first().copied()?;
+        let pos = self.view.borrow().sorted.iter().position(|&i| i == index);
+        Some((index, pos))
+    }
+}
+
+/// Parameter columns when the events are one operation or one service, with the name
+/// of that operation or service.
+fn param_columns(
+    engine: &Engine,
+    ids: &[u32],
+    max: usize,
+) -> (Vec<trailscope_core::engine::ParamColumn>, Option<String>) {
+    if ids.is_empty() {
+        return (Vec::new(), None);
+    }
+    let single = |field| {
+        let f = engine.facet(ids, field, 2);
+        (f.values.len() == 1).then(|| f.values[0].0.clone())
+    };
+    let subject = single(Field::EventName).or_else(|| single(Field::EventSource));
+    match subject {
+        Some(s) => (engine.param_columns(ids, max), Some(s)),
+        None => (Vec::new(), None),
+    }
+}
+
+fn read_error_text(e: &JsValue) -> String {
+    let detail = Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into());
+    format!("failed: the browser could not read this file ({detail})")
+}

@@ -1,0 +1,242 @@
+//! The messages between the page and the engine's worker. Both sides are built from this
+//! one file, so they cannot disagree; values travel as plain JS objects
+//! (serde-wasm-bindgen), and the `File` being loaded travels beside the message, as a
+//! reference the worker reads itself.
+
+use serde::{Deserialize, Serialize};
+use trailscope_core::engine::{Facet, Field, Group, ParamColumn, QueryError, Row, Summary};
+use trailscope_core::investigate::{CompareRow, Histogram, Lineage};
+use trailscope_core::FileReport;
+
+/// What the views need computed, all at once: the query, the group narrowing, the sort
+/// and the sizes of the panels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewSpec {
+    /// The query as typed.
+    pub query: String,
+    /// Grouping keys for the group list (empty: no grouping).
+    pub group_keys: Vec<Field>,
+    /// A chosen group: its keys and one value per level, from the top.
+    pub group_filter: Option<(Vec<Field>, Vec<String>)>,
+    /// Table order.
+    pub sort: Field,
+    /// Descending when true.
+    pub descending: bool,
+    /// Facet fields, in panel order.
+    pub facet_fields: Vec<Field>,
+    /// Values per facet.
+    pub facet_top: usize,
+    /// Timeline bars.
+    pub buckets: usize,
+    /// Table rows sent with the view, from the top.
+    pub first_rows: usize,
+    /// Parameter columns at most.
+    pub max_params: usize,
+}
+
+/// One table row: its position in table order, the columns, and the event's JSON when
+/// parameter columns need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowData {
+    /// Position in the sorted view.
+    pub pos: usize,
+    /// The columns.
+    pub row: Row,
+    /// The event's JSON (only when the view has parameter columns).
+    pub raw: Option<String>,
+}
+
+/// Everything the views show, computed in one go for a [`ViewSpec`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ViewData {
+    /// Counts every answer to a view request, so late answers are recognised.
+    pub seq: u64,
+    /// The engine's content version it was computed on.
+    pub version: u64,
+    /// Distinct events loaded.
+    pub total: usize,
+    /// Every loaded file's report, in load order.
+    pub files: Vec<FileReport>,
+    /// Events each investigation preset matches, in preset order.
+    pub presets: Vec<(String, u32)>,
+    /// Why the query is not valid (the results are then the last valid query's).
+    pub query_error: Option<QueryError>,
+    /// Events the query matches.
+    pub matched: usize,
+    /// Events in the table (the query narrowed to the chosen group).
+    pub view_len: usize,
+    /// Facets over the query's events, one per requested field.
+    pub facets: Vec<Facet>,
+    /// Groups over the query's events.
+    pub groups: Vec<Group>,
+    /// Summary of the table's events.
+    pub summary: Summary,
+    /// The table's events over time.
+    pub histogram: Histogram,
+    /// Parameter columns, when the table holds one operation or one service.
+    pub params: Vec<ParamColumn>,
+    /// The operation (or else the service) the parameter columns belong to.
+    pub param_subject: Option<String>,
+    /// The first table rows.
+    pub rows: Vec<RowData>,
+}
+
+/// One event in full, for the detail pane.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetailData {
+    /// The columns.
+    pub row: Row,
+    /// The JSON text as loaded.
+    pub raw: String,
+    /// The identities behind it.
+    pub lineage: Lineage,
+}
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportFormat {
+    /// `{"Records":[...]}`.
+    Json,
+    /// One event per line.
+    Jsonl,
+    /// The given columns.
+    Csv,
+}
+
+/// What the page asks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Request {
+    /// Load the `File` sent beside this message under `name`.
+    Load {
+        /// Name to show (the relative path for folder loads).
+        name: String,
+    },
+    /// Stop the running load at its next chunk, keeping what it loaded.
+    Cancel,
+    /// Remove a file and its events.
+    Remove {
+        /// The file's id.
+        file_id: u32,
+    },
+    /// Compute the views.
+    View(Box<ViewSpec>),
+    /// Rows `[start, end)` of the current view in table order.
+    Rows {
+        /// First position.
+        start: usize,
+        /// Past the last position.
+        end: usize,
+        /// Include each event's JSON.
+        raw: bool,
+    },
+    /// One event in full.
+    Detail {
+        /// Engine index.
+        index: u32,
+    },
+    /// The event `delta` rows from `from` in table order (the first row without `from`).
+    Step {
+        /// Current engine index.
+        from: Option<u32>,
+        /// Rows to move.
+        delta: i64,
+    },
+    /// Events side by side.
+    Compare {
+        /// Engine indices.
+        ids: Vec<u32>,
+    },
+    /// The current view as a file.
+    Export {
+        /// The format.
+        format: ExportFormat,
+        /// CSV columns (field names or JSON paths).
+        columns: Vec<String>,
+    },
+    /// The first event with this `eventID`, and its position in the view.
+    FindEvent {
+        /// The `eventID`.
+        event_id: String,
+    },
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Reply {
+    /// A load ended: its report (`None` when cancelled before anything was read).
+    Loaded {
+        /// The file's report.
+        report: Option<FileReport>,
+        /// Loading was cancelled while reading this file.
+        cancelled: bool,
+        /// The browser could not read the file.
+        read_error: Option<String>,
+    },
+    /// A file was removed (or was not there).
+    Removed(bool),
+    /// Cancel was heard.
+    Cancelling,
+    /// The views.
+    View(Box<ViewData>),
+    /// Table rows of the view `seq`.
+    Rows {
+        /// The view they belong to.
+        seq: u64,
+        /// The rows.
+        rows: Vec<RowData>,
+    },
+    /// One event (none if the index is gone).
+    Detail(Option<Box<DetailData>>),
+    /// Engine index and position of the row moved to.
+    Step(Option<(u32, usize)>),
+    /// Events side by side.
+    Compare {
+        /// Their columns, in the order asked.
+        rows: Vec<Row>,
+        /// Leaf paths and values.
+        diff: Vec<CompareRow>,
+    },
+    /// The exported text.
+    Export(String),
+    /// Engine index and table position.
+    Found(Option<(u32, Option<usize>)>),
+}
+
+/// A message from the worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker is up and listening.
+    Ready,
+    /// The answer to request `id`.
+    Reply {
+        /// The request's id.
+        id: u32,
+        /// The answer.
+        reply: Reply,
+        /// The worker's wasm memory in bytes, after the request.
+        memory: f64,
+        /// The engine's content version after the request.
+        version: u64,
+    },
+    /// The running load moved on.
+    Progress {
+        /// Bytes of the current file read so far.
+        bytes: f64,
+        /// Events in the store now.
+        events: usize,
+    },
+    /// The engine panicked; the worker is dead. Sent by the panic hook.
+    Crashed {
+        /// The panic message.
+        message: String,
+    },
+}
+
+/// A request with the id its answer will carry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ToWorker {
+    /// Chosen by the page, unique per worker.
+    pub id: u32,
+    /// The request.
+    pub request: Request,
+}
