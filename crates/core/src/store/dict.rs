@@ -25,17 +25,30 @@ impl FxHasher {
 impl Hasher for FxHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
+        let n = bytes.len();
+        let word = |i: usize| {
             let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
+            w.copy_from_slice(&bytes[i..i + 8]);
+            u64::from_le_bytes(w)
+        };
+        if n >= 8 {
+            let mut i = 0;
+            while i + 8 < n {
+                self.add(word(i));
+                i += 8;
+            }
+            // The last word overlaps the one before (no partial-word copy).
+            self.add(word(n - 8));
+        } else if n >= 4 {
+            let half = |i: usize| {
+                let mut w = [0u8; 4];
+                w.copy_from_slice(&bytes[i..i + 4]);
+                u64::from(u32::from_le_bytes(w))
+            };
+            self.add(half(0) | half(n - 4) << 32);
+        } else if n > 0 {
+            let b = |i: usize| u64::from(bytes[i]);
+            self.add(b(0) | b(n / 2) << 8 | b(n - 1) << 16);
         }
     }
     #[inline]
@@ -75,25 +88,41 @@ pub fn fx_hash(bytes: &[u8]) -> u64 {
 }
 
 /// Byte equality without a call into `memcmp`: the strings compared here (column
-/// values, keys) are short, and the call costs more than the comparison.
+/// values, keys) are short, and the call costs more than the comparison. The tail
+/// is compared with a load that overlaps the last whole word (no copy of a partial
+/// word).
 #[inline]
 pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let word = |s: &[u8]| {
+    #[inline]
+    fn w8(s: &[u8], i: usize) -> u64 {
         let mut w = [0u8; 8];
-        w[..s.len()].copy_from_slice(s);
+        w.copy_from_slice(&s[i..i + 8]);
         u64::from_le_bytes(w)
-    };
-    let mut ca = a.chunks_exact(8);
-    let mut cb = b.chunks_exact(8);
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        if word(x) != word(y) {
-            return false;
-        }
     }
-    word(ca.remainder()) == word(cb.remainder())
+    #[inline]
+    fn w4(s: &[u8], i: usize) -> u32 {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&s[i..i + 4]);
+        u32::from_le_bytes(w)
+    }
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if w8(a, i) != w8(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        return w8(a, n - 8) == w8(b, n - 8);
+    }
+    if n >= 4 {
+        return w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// One column's dictionary: id -> string and string -> id.
