@@ -12,7 +12,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::store::dict::FxHashMap;
-use crate::store::parse::pick;
+use crate::store::parse::{pick, text};
+use crate::store::scan;
 use crate::store::{lookup_path, minify, Store};
 
 /// Flatten `v` into leaf paths under `prefix` (arrays are one leaf `x[]`; empty
@@ -30,36 +31,162 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<String>) {
 }
 
 /// See [`crate::Engine::param_columns`].
+///
+/// Each event's two objects are walked in their raw text (no `serde_json::Value`
+/// per event); an event whose parameters the walk cannot reproduce exactly (keys
+/// repeated in one object, numbers serde_json may refuse, values the scanner leaves
+/// to serde_json) is read the old way, through [`serde_paths`].
 pub fn param_columns(store: &Store, ids: &[u32], max: usize) -> Vec<crate::engine::ParamColumn> {
-    let mut counts: FxHashMap<String, u32> = FxHashMap::default();
-    let mut paths = Vec::new();
+    // path -> (events holding it, last event counted), so that a path met twice in
+    // one event counts once.
+    let mut counts: FxHashMap<String, (u32, u32)> = FxHashMap::default();
+    let mut leaves = Leaves::default();
     for &i in ids {
         let Ok([req, resp]) = pick(store.text(i), &["requestParameters", "responseElements"])
         else {
             continue;
         };
-        paths.clear();
+        leaves.clear();
         for (name, raw) in [("requestParameters", req), ("responseElements", resp)] {
-            let Some(raw) = raw else { continue };
-            match serde_json::from_str::<Value>(raw) {
-                Ok(Value::Null) | Err(_) => {}
-                Ok(v @ Value::Object(_)) => flatten(name, &v, &mut paths),
-                Ok(v) => flatten(name, &v, &mut paths),
+            let Some(raw) = raw.filter(|r| *r != "null") else {
+                continue;
+            };
+            leaves.path.push_str(name);
+            let exact = leaves.walk(raw);
+            leaves.path.clear();
+            if !exact {
+                leaves.clear();
+                let mut paths = Vec::new();
+                for (name, raw) in [("requestParameters", req), ("responseElements", resp)] {
+                    if let Some(raw) = raw {
+                        serde_paths(name, raw, &mut paths);
+                    }
+                }
+                for p in &paths {
+                    leaves.push(p);
+                }
+                break;
             }
         }
-        paths.sort_unstable();
-        paths.dedup();
-        for p in paths.drain(..) {
-            *counts.entry(p).or_default() += 1;
+        for k in 0..leaves.spans.len() {
+            let p = leaves.get(k);
+            match counts.get_mut(p) {
+                Some((n, last)) => {
+                    if *last != i {
+                        *n += 1;
+                        *last = i;
+                    }
+                }
+                None => {
+                    counts.insert(p.to_owned(), (1, i));
+                }
+            }
         }
     }
     let mut cols: Vec<crate::engine::ParamColumn> = counts
         .into_iter()
-        .map(|(path, count)| crate::engine::ParamColumn { path, count })
+        .map(|(path, (count, _))| crate::engine::ParamColumn { path, count })
         .collect();
     cols.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
     cols.truncate(max);
     cols
+}
+
+/// The leaf paths of one event, kept in one buffer (no allocation per leaf).
+#[derive(Default)]
+struct Leaves {
+    text: String,
+    spans: Vec<(usize, usize)>,
+    /// The path being walked.
+    path: String,
+}
+
+impl Leaves {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+        self.path.clear();
+    }
+
+    fn push(&mut self, p: &str) {
+        let s = self.text.len();
+        self.text.push_str(p);
+        self.spans.push((s, self.text.len()));
+    }
+
+    /// The path being walked, plus `suffix`, as a leaf.
+    fn leaf(&mut self, suffix: &str) {
+        let s = self.text.len();
+        self.text.push_str(&self.path);
+        self.text.push_str(suffix);
+        self.spans.push((s, self.text.len()));
+    }
+
+    fn get(&self, k: usize) -> &str {
+        let (s, e) = self.spans[k];
+        &self.text[s..e]
+    }
+
+    /// Add the leaf paths of `raw` under `self.path` as [`flatten`] names them.
+    /// False when the result might differ from serde_json's reading: an object
+    /// repeating a key (serde_json keeps the last), a number with an exponent or of
+    /// many digits (serde_json may refuse it), or a value the scanner does not read.
+    fn walk(&mut self, raw: &str) -> bool {
+        match raw.as_bytes().first() {
+            Some(b'{') => {
+                let Some(entries) = scan::object_entries(raw) else {
+                    return false;
+                };
+                let keys: Vec<Cow<'_, str>> = entries
+                    .iter()
+                    .map(|(k, _)| text(Some(k)).unwrap_or_default())
+                    .collect();
+                if repeats(&keys) {
+                    return false;
+                }
+                let len = self.path.len();
+                for (k, (_, v)) in keys.iter().zip(&entries) {
+                    self.path.push('.');
+                    self.path.push_str(k);
+                    let exact = self.walk(v);
+                    self.path.truncate(len);
+                    if !exact {
+                        return false;
+                    }
+                }
+                true
+            }
+            Some(b'[') => {
+                self.leaf("[]");
+                true
+            }
+            Some(b'-' | b'0'..=b'9') if raw.len() > 15 || raw.contains(['e', 'E']) => false,
+            Some(_) => {
+                self.leaf("");
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Whether any key appears twice.
+fn repeats(keys: &[Cow<'_, str>]) -> bool {
+    if keys.len() <= 16 {
+        return keys.iter().enumerate().any(|(n, k)| keys[..n].contains(k));
+    }
+    let mut sorted: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
+    sorted.sort_unstable();
+    sorted.windows(2).any(|w| w[0] == w[1])
+}
+
+/// The leaf paths of one raw value under `name`, read through `serde_json::Value`
+/// (`null` and text serde_json refuses have none).
+fn serde_paths(name: &str, raw: &str, out: &mut Vec<String>) {
+    match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Null) | Err(_) => {}
+        Ok(v) => flatten(name, &v, out),
+    }
 }
 
 /// Arrays of at most this many short scalars are shown joined.

@@ -636,3 +636,92 @@ fn export_csv_quotes_and_defuses_formulas() {
     );
     assert_eq!(lines[2], "");
 }
+
+/// Leaf paths of a value under `prefix`, as parameter columns name them (arrays are
+/// one leaf `x[]`, empty objects have none).
+fn reference_leaves(prefix: &str, v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                reference_leaves(&format!("{prefix}.{k}"), x, out);
+            }
+        }
+        Value::Array(_) => out.push(format!("{prefix}[]")),
+        _ => out.push(prefix.to_owned()),
+    }
+}
+
+/// Parameter columns computed the slow, obvious way: every event read whole into a
+/// `serde_json::Value`.
+fn reference_param_columns(e: &Engine, ids: &[u32]) -> Vec<(String, u32)> {
+    let mut counts = std::collections::BTreeMap::<String, u32>::new();
+    for &i in ids {
+        let Ok(v) = serde_json::from_str::<Value>(e.raw_json(i)) else {
+            continue;
+        };
+        let mut paths = Vec::new();
+        for name in ["requestParameters", "responseElements"] {
+            match v.get(name) {
+                None | Some(Value::Null) => {}
+                Some(x) => reference_leaves(name, x, &mut paths),
+            }
+        }
+        paths.sort_unstable();
+        paths.dedup();
+        for p in paths {
+            *counts.entry(p).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(String, u32)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// Parameter columns read from the raw text agree with a whole-record serde_json
+/// reading: on the corpus, on a generated store, and on records built to trip a
+/// raw-text walk (escaped and repeated keys, nested nulls, empty objects, scalars
+/// and arrays in place of objects, numbers serde_json might refuse, non-ASCII keys).
+#[test]
+fn param_columns_agree_with_a_serde_json_reading() {
+    let tricky = [
+        r#"{"eventID":"t0","requestParameters":{"a\u0062c":1,"x":{"y":null,"z":{}},"arr":[1,{"q":2}]}}"#,
+        r#"{"eventID":"t1","requestParameters":{"k":{"a":1},"k":{"b":2}},"responseElements":null}"#,
+        r#"{"eventID":"t2","requestParameters":{"k":1,"k":[1]},"responseElements":{"ok":true}}"#,
+        r#"{"eventID":"t3","requestParameters":"just text","responseElements":[1,2]}"#,
+        r#"{"eventID":"t4","requestParameters":{"big":1e400,"n":-1.5E3,"m":123456789012345678901234567890}}"#,
+        r#"{"eventID":"t5","requestParameters":{},"responseElements":{"caf\u00e9":"x","ключ":{"deep":{"deeper":[]}}}}"#,
+        r#"{"eventID":"t6","requestParameters":{ "spaced" : { "inner" : "v" } , "b":false }}"#,
+        r#"{"eventID":"t7","requestParameters":{"a.b":1,"a":{"b":2}}}"#,
+        r#"{"eventID":"t8","requestParameters":{"x":1},"requestParameters":{"y":2}}"#,
+        r#"{"eventID":"t9"}"#,
+    ];
+    let mut e = Engine::new();
+    e.load(
+        "tricky.json",
+        format!("{{\"Records\":[{}]}}", tricky.join(",")).as_bytes(),
+    );
+    assert_eq!(e.len(), tricky.len(), "every tricky record loads");
+    let mut engines = vec![("tricky", e), ("generated", generated_engine(2000))];
+    if let Some(c) = corpus_engine() {
+        engines.push(("corpus", c));
+    }
+    for (label, e) in &engines {
+        let all = e.query("").unwrap();
+        let got: Vec<(String, u32)> = e
+            .param_columns(&all, usize::MAX)
+            .into_iter()
+            .map(|c| (c.path, c.count))
+            .collect();
+        assert!(!got.is_empty(), "{label}");
+        assert_eq!(got, reference_param_columns(e, &all), "{label}");
+        // A subset, and `max` keeps the first columns.
+        let some: Vec<u32> = all.iter().copied().step_by(3).collect();
+        let want = reference_param_columns(e, &some);
+        let got: Vec<(String, u32)> = e
+            .param_columns(&some, 5)
+            .into_iter()
+            .map(|c| (c.path, c.count))
+            .collect();
+        assert_eq!(got, want[..want.len().min(5)], "{label}, every third event");
+    }
+}
