@@ -47,15 +47,15 @@ pub trait RecordSink {
     fn add_record(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError>;
 
     /// One pass instead of two: read a record from the very start of `text` (which
-    /// goes on after it), and take it only when it is valid and `accept` says yes
-    /// to its [`RecordShape`]. Returns the outcome and the length of the record's
+    /// goes on after it), and take it only when it is valid JSON in UTF-8 and
+    /// `accept` says yes to its [`RecordShape`]. Returns the outcome and the length of the record's
     /// text, or `None` with nothing taken: the reader then finds the record's end
     /// itself and calls [`RecordSink::add_record`] (or not). A sink without a
     /// one-pass reader keeps this default, which always says `None`.
     fn add_record_prefix(
         &mut self,
         file: u32,
-        text: &str,
+        text: &[u8],
         accept: &dyn Fn(&RecordShape<'_>) -> bool,
     ) -> Option<(AddOutcome, usize)> {
         let _ = (file, text, accept);

@@ -551,20 +551,20 @@ impl Store {
     /// This lets a reader that walks a `Records` list hand over each record without
     /// scanning it first, so that every byte is scanned once.
     pub fn add_prefix(&mut self, file: u32, text: &str) -> Option<(AddOutcome, usize)> {
-        let (f, end, _) = parse::read_record_prefix(text)?;
-        let json = text.get(..end)?;
-        Some((self.add_fields(file, json, &f), end))
+        self.add_prefix_if(file, text.as_bytes(), &|_| true)
     }
 
-    /// [`Store::add_prefix`], storing the record only when `accept` says yes to its
-    /// shape (see [`RecordSink::add_record_prefix`]).
+    /// [`Store::add_prefix`] on bytes (a record that is not UTF-8 is left to the
+    /// caller), storing the record only when `accept` says yes to its shape (see
+    /// [`RecordSink::add_record_prefix`]).
     pub fn add_prefix_if(
         &mut self,
         file: u32,
-        text: &str,
+        text: &[u8],
         accept: &dyn Fn(&RecordShape<'_>) -> bool,
     ) -> Option<(AddOutcome, usize)> {
-        let (f, end, repeated_key) = parse::read_record_prefix(text)?;
+        let (json, f, repeated_key) = parse::read_record_prefix(text)?;
+        let end = json.len();
         let shape = RecordShape {
             event_source: f.raw(Top::EventSource),
             event_name: f.raw(Top::EventName).is_some(),
@@ -574,7 +574,6 @@ impl Store {
         if !accept(&shape) {
             return None;
         }
-        let json = text.get(..end)?;
         Some((self.add_fields(file, json, &f), end))
     }
 
@@ -803,7 +802,7 @@ impl RecordSink for Store {
     fn add_record_prefix(
         &mut self,
         file: u32,
-        text: &str,
+        text: &[u8],
         accept: &dyn Fn(&RecordShape<'_>) -> bool,
     ) -> Option<(AddOutcome, usize)> {
         self.add_prefix_if(file, text, accept)

@@ -184,8 +184,6 @@ pub struct Reader<'t, 's> {
     gave_up: bool,
     /// Bytes still allowed to be produced by decompressing embedded payloads.
     decode_room: u64,
-    /// The longest start of `top` that is valid UTF-8 (worked out on first need).
-    top_str: Option<&'t str>,
 }
 
 impl<'t, 's> Reader<'t, 's> {
@@ -214,7 +212,6 @@ impl<'t, 's> Reader<'t, 's> {
                 .saturating_add(1 << 20),
             gave_up: false,
             decode_room,
-            top_str: None,
         }
     }
 
@@ -1086,27 +1083,15 @@ impl<'t, 's> Reader<'t, 's> {
     /// `None` with nothing done: the caller then probes the record as before, so the
     /// outcome is the same either way, only cheaper.
     fn take_plain_record(&mut self, src: &Src, i: usize) -> Option<usize> {
-        if src.level != 0 || src.embed.is_some() {
-            return None;
-        }
-        let top = self.top;
-        let valid = *self.top_str.get_or_insert_with(|| {
-            let upto = match std::str::from_utf8(top) {
-                Ok(_) => top.len(),
-                Err(e) => e.valid_up_to(),
-            };
-            std::str::from_utf8(&top[..upto]).unwrap_or_default()
-        });
-        // `i` is at an ASCII `{`, so on a character boundary when inside `valid`; a
-        // record running into invalid bytes is not read here.
-        let text = valid.get(i..)?;
-        let (outcome, len) = self
-            .sink
-            .add_record_prefix(self.file, text, &plainly_event)?;
+        let data = src.data;
+        let (outcome, len) =
+            self.sink
+                .add_record_prefix(self.file, data.get(i..)?, &plainly_event)?;
         let index = self.records;
         self.records += 1;
         self.spend(i, i + len);
-        self.account(src, i, index, &text[..len], Ok(outcome));
+        // Only a conflict's warning reads the text, and only for its position.
+        self.account(src, i, index, "", Ok(outcome));
         Some(i + len)
     }
 

@@ -335,12 +335,19 @@ pub fn read_record_fast(json: &str) -> Option<Fields<'_>> {
     Some(Fields { raw, escaped })
 }
 
-/// The record at the start of `text` (which may go on after it) by the fast path,
-/// with the length of its text and whether a key the store reads was repeated;
-/// `None` when the scanner declines.
-pub fn read_record_prefix(text: &str) -> Option<(Fields<'_>, usize, bool)> {
-    let (raw, escaped, end, repeated) = scan::scan_object_prefix::<NSLOTS>(text, &RECORD)?;
-    Some((Fields { raw, escaped }, end, repeated))
+/// The record at the start of `bytes` (which may go on after it) by the fast path:
+/// its text, its fields and whether a key the store reads was repeated. `None` when
+/// the scanner declines or the record's bytes are not UTF-8.
+pub fn read_record_prefix(bytes: &[u8]) -> Option<(&str, Fields<'_>, bool)> {
+    let (spans, escaped, end, repeated) = scan::scan_object_prefix::<NSLOTS>(bytes, &RECORD)?;
+    let json = std::str::from_utf8(bytes.get(..end)?).ok()?;
+    let mut raw = [None; NSLOTS];
+    for (r, s) in raw.iter_mut().zip(spans) {
+        if let Some((a, b)) = s {
+            *r = Some(json.get(a..b)?);
+        }
+    }
+    Some((json, Fields { raw, escaped }, repeated))
 }
 
 /// [`read_record`] by serde_json alone: the reference the fast path must agree with.

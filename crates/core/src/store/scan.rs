@@ -221,10 +221,25 @@ fn literal_end(b: &[u8], i: usize, word: &[u8]) -> Option<usize> {
 /// Captured raw values, by slot.
 pub type Slots<'a, const N: usize> = [Option<&'a str>; N];
 
+/// Captured raw values as byte ranges of the text scanned, by slot.
+pub type Spans<const N: usize> = [Option<(usize, usize)>; N];
+
+/// The texts of `spans` in `text`; `None` if one does not fall on character
+/// boundaries (never for spans of valid JSON, whose values start and end at ASCII
+/// bytes).
+fn to_slots<const N: usize>(text: &str, spans: Spans<N>) -> Option<Slots<'_, N>> {
+    let mut out = [None; N];
+    for (o, s) in out.iter_mut().zip(spans) {
+        if let Some((a, b)) = s {
+            *o = Some(text.get(a..b)?);
+        }
+    }
+    Some(out)
+}
+
 struct Scanner<'a, 'o, const N: usize> {
-    text: &'a str,
     b: &'a [u8],
-    out: &'o mut Slots<'a, N>,
+    out: &'o mut Spans<N>,
     /// Bit `slot` set when the string captured in `slot` holds an escape.
     escaped: u64,
     /// Set when a slot was captured a second time (a repeated key).
@@ -315,7 +330,7 @@ impl<'a, const N: usize> Scanner<'a, '_, N> {
                         self.value(v, depth)?
                     };
                     self.repeated |= self.out[*slot].is_some();
-                    self.out[*slot] = Some(self.text.get(v..e)?);
+                    self.out[*slot] = Some((v, e));
                     e
                 }
                 Some(Want::Nested { spec, clear, whole }) => {
@@ -328,14 +343,14 @@ impl<'a, const N: usize> Scanner<'a, '_, N> {
                         self.value(v, depth)?
                     };
                     if let Some(slot) = whole {
-                        let raw = self.text.get(v..e)?;
+                        let raw = &b[v..e];
                         let bit = 1u64 << (*slot % 64);
-                        if raw.starts_with('"') && raw.contains('\\') {
+                        if raw.first() == Some(&b'"') && memchr::memchr(b'\\', raw).is_some() {
                             self.escaped |= bit;
                         } else {
                             self.escaped &= !bit;
                         }
-                        self.out[*slot] = Some(raw);
+                        self.out[*slot] = Some((v, e));
                     }
                     e
                 }
@@ -362,7 +377,6 @@ pub fn scan_object<'a, const N: usize>(json: &'a str, spec: &Spec) -> Option<(Sl
         return None;
     }
     let mut s = Scanner {
-        text: json,
         b,
         out: &mut out,
         escaped: 0,
@@ -370,23 +384,27 @@ pub fn scan_object<'a, const N: usize>(json: &'a str, spec: &Spec) -> Option<(Sl
     };
     let end = s.object(i, 1, Some(spec))?;
     let escaped = s.escaped;
-    (ws(b, end) == b.len()).then_some((out, escaped))
+    if ws(b, end) != b.len() {
+        return None;
+    }
+    Some((to_slots(json, out)?, escaped))
 }
 
-/// Like [`scan_object`] for an object at the very start of `text` (no whitespace
-/// before it) that may be followed by anything: also returns where it ends, and
-/// whether a slot was captured more than once (a repeated key; the last one is kept).
-pub fn scan_object_prefix<'a, const N: usize>(
-    text: &'a str,
+/// Like [`scan_object`] for an object at the very start of the bytes `b` (no
+/// whitespace before it) that may be followed by anything. Returns the captures as
+/// byte ranges, where the object ends, and whether a slot was captured more than
+/// once (a repeated key; the last one is kept). The bytes are not checked to be
+/// UTF-8: the caller checks the object's own bytes (`b[..end]`) afterwards, once
+/// they are in cache, instead of a whole file up front.
+pub fn scan_object_prefix<const N: usize>(
+    b: &[u8],
     spec: &Spec,
-) -> Option<(Slots<'a, N>, u64, usize, bool)> {
+) -> Option<(Spans<N>, u64, usize, bool)> {
     let mut out = [None; N];
-    let b = text.as_bytes();
     if b.first() != Some(&b'{') {
         return None;
     }
     let mut s = Scanner {
-        text,
         b,
         out: &mut out,
         escaped: 0,
@@ -407,7 +425,6 @@ pub fn pick_keys<'a, const N: usize>(json: &'a str, keys: &[&str; N]) -> Option<
         return None;
     }
     let mut s = Scanner {
-        text: json,
         b,
         out: &mut out,
         escaped: 0,
@@ -416,7 +433,7 @@ pub fn pick_keys<'a, const N: usize>(json: &'a str, keys: &[&str; N]) -> Option<
     // The same walk as `Scanner::object`, with a runtime key list.
     let mut j = ws(b, i + 1);
     if *b.get(j)? == b'}' {
-        return (ws(b, j + 1) == b.len()).then_some(out);
+        return (ws(b, j + 1) == b.len()).then_some([None; N]);
     }
     loop {
         if *b.get(j)? != b'"' {
@@ -435,12 +452,13 @@ pub fn pick_keys<'a, const N: usize>(json: &'a str, keys: &[&str; N]) -> Option<
         let v = ws(b, j + 1);
         let e = s.value(v, 1)?;
         if let Some(k) = keys.iter().position(|k| k.as_bytes() == key) {
-            s.out[k] = Some(json.get(v..e)?);
+            s.out[k] = Some((v, e));
         }
         j = ws(b, e);
         match *b.get(j)? {
             b',' => j = ws(b, j + 1),
-            b'}' => return (ws(b, j + 1) == b.len()).then_some(out),
+            b'}' if ws(b, j + 1) == b.len() => return to_slots(json, out),
+            b'}' => return None,
             _ => return None,
         }
     }
@@ -454,9 +472,8 @@ pub fn array_items(json: &str) -> Option<Vec<&str>> {
     if b.get(i) != Some(&b'[') {
         return None;
     }
-    let mut none: Slots<'_, 0> = [];
+    let mut none: Spans<0> = [];
     let mut s = Scanner {
-        text: json,
         b,
         out: &mut none,
         escaped: 0,
@@ -488,9 +505,8 @@ pub fn object_entries(json: &str) -> Option<Vec<(&str, &str)>> {
     if b.get(i) != Some(&b'{') {
         return None;
     }
-    let mut none: Slots<'_, 0> = [];
+    let mut none: Spans<0> = [];
     let mut s = Scanner {
-        text: json,
         b,
         out: &mut none,
         escaped: 0,
@@ -528,9 +544,8 @@ pub fn object_entries(json: &str) -> Option<Vec<(&str, &str)>> {
 pub fn is_valid(json: &str) -> bool {
     let b = json.as_bytes();
     let i = ws(b, 0);
-    let mut none: Slots<'_, 0> = [];
+    let mut none: Spans<0> = [];
     let mut s = Scanner {
-        text: json,
         b,
         out: &mut none,
         escaped: 0,
