@@ -28,6 +28,7 @@ pub mod text;
 
 use crate::engine::QueryError;
 use crate::store::{lookup_path, raw_text, time::parse_iso_ms, Col, Store};
+use memchr::memmem;
 use parse::{Expr, Pattern};
 use text::Finder;
 
@@ -354,7 +355,7 @@ fn eval_field(t: &Target, p: &Pattern, store: &Store, cand: &Bits) -> Bits {
             // piece of a wildcard) must appear in it somewhere.
             let exact_pre = match p {
                 Pattern::Exact(v) if json_safe(v) && !v.is_empty() => {
-                    Some(memchr::memmem::Finder::new(v.as_bytes()).into_owned())
+                    Some(memmem::Finder::new(v.as_bytes()).into_owned())
                 }
                 _ => None,
             };
@@ -367,27 +368,32 @@ fn eval_field(t: &Target, p: &Pattern, store: &Store, cand: &Bits) -> Bits {
                     .map(|x| Finder::new(x)),
                 _ => None,
             };
-            // Only events holding the last key, quoted, can have the path: find them
-            // with one contiguous scan when that key is plain.
+            // Only events holding the last key, quoted, can have the path.
             let key = path
                 .rsplit('.')
                 .next()
                 .map(|k| k.trim_end_matches("[]"))
-                .filter(|k| json_safe(k) && !k.is_empty());
-            let narrowed = match key {
-                Some(k) => {
-                    let quoted = format!("\"{k}\"");
-                    let f = memchr::memmem::Finder::new(quoted.as_bytes());
-                    text_search(store, cand, quoted.len(), |hay, from| {
-                        f.find(&hay[from..]).map(|p| p + from)
-                    })
-                }
+                .filter(|k| json_safe(k) && !k.is_empty())
+                .map(|k| memmem::Finder::new(format!("\"{k}\"").as_bytes()).into_owned());
+            // Narrow with one contiguous scan: on an exact value long enough to be
+            // rarer than the key (`bucketName:my-logs` rather than `maxResults:10`),
+            // else on the quoted key; the other is then checked per event.
+            let (scan_for, per_event): (Option<&memmem::Finder<'_>>, Vec<&memmem::Finder<'_>>) =
+                match (&exact_pre, &key) {
+                    (Some(v), k) if v.needle().len() >= 6 => (Some(v), k.iter().collect()),
+                    (v, Some(k)) => (Some(k), v.iter().collect()),
+                    (v, None) => (None, v.iter().collect()),
+                };
+            let narrowed = match scan_for {
+                Some(f) => text_search(store, cand, f.needle().len(), |hay, from| {
+                    f.find(&hay[from..]).map(|p| p + from)
+                }),
                 None => cand.clone(),
             };
             filter(store, &narrowed, |i| {
                 let (c, s, e) = store.span(i);
                 let raw = &store.chunks()[c].as_bytes()[s..e];
-                if exact_pre.as_ref().is_some_and(|f| f.find(raw).is_none()) {
+                if per_event.iter().any(|f| f.find(raw).is_none()) {
                     return false;
                 }
                 if wild_pre.as_ref().is_some_and(|f| !f.is_match(raw)) {

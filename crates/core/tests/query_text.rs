@@ -247,3 +247,73 @@ fn free_text_agrees_with_a_brute_force_search_over_every_record() {
         "non-ASCII letters keep their case"
     );
 }
+
+/// A path term narrows its candidates with one scan, on the value when it is exact
+/// and long, else on the key; either way the result is the events whose value at
+/// that path matches, not those holding the value or the key somewhere else.
+#[test]
+fn path_terms_match_the_path_whichever_text_narrows_them() {
+    let events: Vec<String> = (0..600)
+        .map(|i| {
+            let extra = match i % 6 {
+                0 => r#","requestParameters":{"bucketName":"my-logs-bucket","maxResults":10}"#,
+                1 => r#","requestParameters":{"bucketName":"other"},"note":"my-logs-bucket""#,
+                2 => r#","responseElements":{"bucketName":"my-logs-bucket"}"#,
+                3 => r#","requestParameters":{"inner":{"bucketName":"my-logs-bucket"}}"#,
+                4 => r#","requestParameters":{"bucketName":"My-Logs-Bucket","maxResults":100}"#,
+                _ => r#","requestParameters":{"maxResults":"10"}"#,
+            };
+            event(
+                i,
+                if i % 50 == 0 {
+                    "ListObjects"
+                } else {
+                    "PutObject"
+                },
+                extra,
+            )
+        })
+        .collect();
+    let e = engine(&events);
+    let every = |k: u32| -> Vec<u32> { (0..600).filter(|i| i % 6 == k).collect() };
+    let cases: Vec<(&str, Vec<u32>)> = vec![
+        ("requestParameters.bucketName:my-logs-bucket", every(0)),
+        ("requestParameters.bucketName:other", every(1)),
+        ("requestParameters.bucketName:*logs*", {
+            let mut v = every(0);
+            v.extend(every(4));
+            v.sort_unstable();
+            v
+        }),
+        ("responseElements.bucketName:my-logs-bucket", every(2)),
+        (
+            "requestParameters.inner.bucketName:my-logs-bucket",
+            every(3),
+        ),
+        ("requestParameters.maxResults:10", {
+            let mut v = every(0);
+            v.extend(every(5));
+            v.sort_unstable();
+            v
+        }),
+        ("requestParameters.maxResults:100", every(4)),
+        ("requestParameters.bucketName:*", {
+            let mut v: Vec<u32> = every(0);
+            v.extend(every(1));
+            v.extend(every(4));
+            v.sort_unstable();
+            v
+        }),
+    ];
+    let narrow = e.query("eventName:ListObjects").unwrap();
+    assert!(narrow.len() * 16 < e.len());
+    for (q, want) in cases {
+        assert_eq!(e.query(q).unwrap(), want, "{q}");
+        let want_narrow: Vec<u32> = want.into_iter().filter(|i| narrow.contains(i)).collect();
+        assert_eq!(
+            e.query(&format!("eventName:ListObjects {q}")).unwrap(),
+            want_narrow,
+            "{q} among ListObjects"
+        );
+    }
+}
