@@ -26,7 +26,7 @@ pub mod time;
 use std::borrow::Cow;
 
 use crate::sink::{AddOutcome, RecordError, RecordShape, RecordSink};
-use dict::{fx_hash, Dict, FxHashMap};
+use dict::{fx_hash, fx_hash_long, Dict, FxHashMap};
 use parse::{flag, read_record, time_ms, Identity, Top};
 
 /// "No time" in the time column.
@@ -738,7 +738,7 @@ impl Store {
         source: Option<&str>,
     ) -> [u32; 9] {
         let raw = f.raw(Top::UserIdentity);
-        let key = raw.map(|r| fx_hash(r.as_bytes()) ^ u64::from(source_id).rotate_left(32));
+        let key = raw.map(|r| fx_hash_long(r.as_bytes()) ^ u64::from(source_id).rotate_left(32));
         if let (Some(r), Some(h)) = (raw, key) {
             if let Some(e) = self.identity_cache.get(&h) {
                 let text = self.text(e.event).as_bytes();

@@ -87,6 +87,41 @@ pub fn fx_hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Hash a longer byte string (such as a whole `userIdentity` block) with four
+/// independent FxHash lanes, so that the multiplications overlap instead of
+/// waiting on each other; short strings go to [`fx_hash`].
+pub fn fx_hash_long(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    if n < 32 {
+        return fx_hash(bytes);
+    }
+    let word = |i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut lanes = [FxHasher::default(); 4];
+    let mut i = 0;
+    while i + 32 <= n {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            lane.add(word(i + 8 * k));
+        }
+        i += 32;
+    }
+    // The last 32 bytes (overlapping what came before) cover the tail.
+    if i < n {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            lane.add(word(n - 32 + 8 * k));
+        }
+    }
+    let mut h = FxHasher::default();
+    for lane in lanes {
+        h.add(lane.hash);
+    }
+    h.add(n as u64);
+    h.finish()
+}
+
 /// Byte equality without a call into `memcmp`: the strings compared here (column
 /// values, keys) are short, and the call costs more than the comparison. The tail
 /// is compared with a load that overlaps the last whole word (no copy of a partial
@@ -130,10 +165,11 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 pub struct Dict {
     /// `values[id]`; `values[0]` is the placeholder for "absent".
     values: Vec<Box<str>>,
-    /// String hash -> first id with that hash; collisions chain through `next`.
-    index: FxHashMap<u64, u32>,
-    /// For each id, the next id whose string has the same hash (0 = none).
-    next: Vec<u32>,
+    /// String -> id, open addressing with linear probing: each slot is 0 (empty) or
+    /// the string's hash in the high half and its id in the low half (ids are never
+    /// 0), so a probe reads one word and compares a string only when the hashes'
+    /// high halves agree. Its length is a power of two, at least twice the ids.
+    table: Vec<u64>,
     /// The id interned last: neighbouring records often repeat a value, and one
     /// comparison is cheaper than hashing.
     last: u32,
@@ -143,11 +179,17 @@ impl Default for Dict {
     fn default() -> Self {
         Dict {
             values: vec![Box::from("")],
-            index: FxHashMap::default(),
-            next: vec![0],
+            table: Vec::new(),
             last: 0,
         }
     }
+}
+
+/// The table slot where a probe for hash `h` starts (Fibonacci hashing: the
+/// multiplication spreads FxHash's weaker low bits).
+#[inline]
+fn home(h: u64, mask: usize) -> usize {
+    (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
 }
 
 impl Dict {
@@ -161,41 +203,66 @@ impl Dict {
         id
     }
 
+    /// The id of `s` (hash `h`), or the empty slot where it would go.
+    #[inline]
+    fn probe(&self, h: u64, s: &[u8]) -> Result<u32, usize> {
+        let mask = self.table.len().wrapping_sub(1);
+        let tag = h & 0xffff_ffff_0000_0000;
+        let mut i = home(h, mask);
+        loop {
+            let Some(&e) = self.table.get(i) else {
+                return Err(i);
+            };
+            if e == 0 {
+                return Err(i);
+            }
+            if e & 0xffff_ffff_0000_0000 == tag {
+                let id = e as u32;
+                if same_bytes(self.values[id as usize].as_bytes(), s) {
+                    return Ok(id);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     fn intern_hashed(&mut self, s: &str) -> u32 {
         let h = fx_hash(s.as_bytes());
-        let mut last = 0u32;
-        if let Some(&first) = self.index.get(&h) {
-            let mut id = first;
-            while id != 0 {
-                if same_bytes(self.values[id as usize].as_bytes(), s.as_bytes()) {
-                    return id;
-                }
-                last = id;
-                id = self.next[id as usize];
+        if (self.values.len()) * 2 >= self.table.len() {
+            self.grow();
+        }
+        match self.probe(h, s.as_bytes()) {
+            Ok(id) => id,
+            Err(slot) => {
+                let id = self.values.len() as u32;
+                self.values.push(Box::from(s));
+                self.table[slot] = (h & 0xffff_ffff_0000_0000) | u64::from(id);
+                id
             }
         }
-        let id = self.values.len() as u32;
-        self.values.push(Box::from(s));
-        self.next.push(0);
-        if last == 0 {
-            self.index.insert(h, id);
-        } else {
-            self.next[last as usize] = id;
+    }
+
+    /// Double the table (at least 16 slots) and place every id again.
+    fn grow(&mut self) {
+        let size = (self.table.len() * 2).max(16);
+        self.table = vec![0; size];
+        let mask = size - 1;
+        for (id, v) in self.values.iter().enumerate().skip(1) {
+            let h = fx_hash(v.as_bytes());
+            let mut i = home(h, mask);
+            while self.table[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.table[i] = (h & 0xffff_ffff_0000_0000) | id as u64;
         }
-        id
     }
 
     /// The id of `s` if it was ever interned.
     pub fn get(&self, s: &str) -> Option<u32> {
-        let h = fx_hash(s.as_bytes());
-        let mut id = *self.index.get(&h)?;
-        while id != 0 {
-            if &*self.values[id as usize] == s {
-                return Some(id);
-            }
-            id = self.next[id as usize];
+        if self.table.is_empty() {
+            return None;
         }
-        None
+        self.probe(fx_hash(s.as_bytes()), s.as_bytes()).ok()
     }
 
     /// The string for `id` ("" for 0 or an unknown id).
@@ -239,8 +306,7 @@ impl Dict {
         let strings: usize = self.values.iter().map(|s| s.len()).sum();
         strings
             + self.values.capacity() * std::mem::size_of::<Box<str>>()
-            + self.next.capacity() * 4
-            + self.index.capacity() * (8 + 4 + 1) * 8 / 7
+            + self.table.capacity() * 8
     }
 }
 
