@@ -49,36 +49,6 @@ impl RecordSink for NullSink {
     }
 }
 
-/// What a reader could do if the store found each record's end itself: walk a
-/// clean `{"Records":[...]}` document handing every record to
-/// `Store::add_prefix`, so each byte is scanned once (ingest scans each record to
-/// find its end, then the store scans it again). A prototype for the figure only:
-/// it stops at the first thing it does not expect.
-fn single_pass(s: &mut Store, file: u32, doc: &str) -> usize {
-    let b = doc.as_bytes();
-    let Some(open) = memchr::memchr(b'[', b) else {
-        return 0;
-    };
-    let mut i = open + 1;
-    let mut n = 0;
-    loop {
-        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
-            i += 1;
-        }
-        match b.get(i) {
-            Some(b'{') => match s.add_prefix(file, &doc[i..]) {
-                Some((_, len)) => {
-                    i += len;
-                    n += 1;
-                }
-                None => return n,
-            },
-            Some(b',') => i += 1,
-            _ => return n,
-        }
-    }
-}
-
 const DOC_BYTES: usize = 4_000_000;
 
 fn env_num(name: &str, default: usize) -> usize {
@@ -183,7 +153,6 @@ fn main() {
     let mut t_store = Duration::MAX;
     let mut t_engine = Duration::MAX;
     let mut t_parts = [Duration::MAX; 4];
-    let mut t_single = Duration::MAX;
     let mut engine = Engine::new();
     for _ in 0..rounds {
         t_value = t_value.min(timed(|| {
@@ -205,13 +174,6 @@ fn main() {
             for (n, d) in docs.iter().enumerate() {
                 engine.load(&format!("bench-{n}.json"), d.as_bytes());
             }
-        }));
-        t_single = t_single.min(timed(|| {
-            let mut s = Store::new();
-            for (f, d) in docs.iter().enumerate() {
-                black_box(single_pass(&mut s, f as u32, d));
-            }
-            s
         }));
         if breakdown {
             use trailscope_core::store::parse::{read_record, Identity};
@@ -282,11 +244,6 @@ fn main() {
         "Engine::load (find + parse + store): {:5.1} MB/s  ratio {:.1}x (target >= 5x)",
         mbps(input, t_engine),
         t_value.as_secs_f64() / t_engine.as_secs_f64()
-    );
-    println!(
-        "single pass (prototype): Records walk + Store::add_prefix: {:5.1} MB/s  ratio {:.1}x",
-        mbps(input, t_single),
-        t_value.as_secs_f64() / t_single.as_secs_f64()
     );
     println!(
         "store heap: {:.1} MB for {:.1} MB input = {:.3}x (target <= 1.3x); {} events",

@@ -332,6 +332,19 @@ mod tests {
     }
 
     #[test]
+    fn ids_survive_table_growth() {
+        let mut d = Dict::default();
+        let ids: Vec<u32> = (0..5000).map(|i| d.intern(&format!("v{i}"))).collect();
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(d.get(&format!("v{i}")), Some(*id));
+            assert_eq!(d.intern(&format!("v{i}")), *id);
+            assert_eq!(d.value(*id), format!("v{i}"));
+        }
+        assert_eq!(d.len(), 5001);
+        assert_eq!(d.get("v5000"), None);
+    }
+
+    #[test]
     fn interns_once_and_keeps_zero_for_absent() {
         let mut d = Dict::default();
         let a = d.intern("a");
