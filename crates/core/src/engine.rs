@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::feed::FileFeed;
 use crate::report::FileReport;
 use crate::store::dict::FxHashMap;
 use crate::store::time::format_iso_ms;
@@ -368,6 +369,35 @@ impl Engine {
         self.next_file += 1;
         self.store.set_file_name(id, name);
         let mut report = crate::ingest::ingest(id, name, bytes, &mut self.store);
+        report.id = id;
+        let at = self.files.len();
+        self.files.push(report);
+        &self.files[at]
+    }
+
+    /// Start reading a file that arrives in chunks (a browser's `File.stream()`):
+    /// hand each chunk to [`Engine::feed`], then call [`Engine::finish_file`]. The
+    /// outcome is the same report and store content as [`Engine::load`] on all the
+    /// bytes; finishing early (a Cancel) is the same as loading the bytes fed so far.
+    /// The file's id is given now ([`FileFeed::id`]); a feed should always be
+    /// finished, since what it stored stays in the store.
+    pub fn begin_file(&mut self, name: &str) -> FileFeed {
+        let id = self.next_file;
+        self.next_file += 1;
+        self.store.set_file_name(id, name);
+        FileFeed::new(id, name, crate::ingest::Options::default())
+    }
+
+    /// Take the next chunk of a file begun with [`Engine::begin_file`]. Chunks may be
+    /// cut anywhere (inside a gzip member, a record, a UTF-8 character).
+    pub fn feed(&mut self, feed: &mut FileFeed, chunk: &[u8]) {
+        feed.push(&mut self.store, chunk);
+    }
+
+    /// Read the rest of a fed file and keep its report (see [`Engine::begin_file`]).
+    pub fn finish_file(&mut self, feed: FileFeed) -> &FileReport {
+        let id = feed.id();
+        let mut report = feed.finish(&mut self.store);
         report.id = id;
         let at = self.files.len();
         self.files.push(report);

@@ -46,10 +46,9 @@
 pub mod build;
 pub mod csv;
 pub mod decode;
+pub mod feed;
 pub mod read;
 pub mod scan;
-
-use std::borrow::Cow;
 
 use crate::report::{FileReport, FileStatus, Format, Location, Warning, WarningKind};
 use crate::sink::RecordSink;
@@ -88,73 +87,115 @@ pub fn ingest_with(
     sink: &mut dyn RecordSink,
     options: Options,
 ) -> FileReport {
-    let mut report = FileReport {
+    let report = new_report(file, name, bytes.len() as u64);
+    if bytes.is_empty() {
+        return failed(report, "Empty file: there is nothing in it".into());
+    }
+    if bytes.starts_with(&decode::GZIP_MAGIC) {
+        let g = decode::gunzip(bytes, options.max_decoded);
+        return read_gunzipped(report, g, sink, options);
+    }
+    read_text(report, bytes, Vec::new(), options.max_decoded, sink, file)
+}
+
+/// A report for a file of `bytes` bytes, before anything is read.
+pub(crate) fn new_report(file: u32, name: &str, bytes: u64) -> FileReport {
+    FileReport {
         id: file,
         name: name.to_owned(),
         format: Format::Unknown,
         status: FileStatus::Failed,
         gzip: false,
-        bytes: bytes.len() as u64,
-        decoded_bytes: bytes.len() as u64,
+        bytes,
+        decoded_bytes: bytes,
         events: 0,
         duplicates: 0,
         conflicts: 0,
         message: String::new(),
         warnings: Vec::new(),
         digest: None,
-    };
-    if bytes.is_empty() {
-        return failed(report, "Empty file: there is nothing in it".into());
     }
+}
 
-    // 1. Decode.
-    let mut late_warnings = Vec::new();
-    let mut room = options.max_decoded;
-    let decoded: Cow<[u8]> = if bytes.starts_with(&decode::GZIP_MAGIC) {
-        report.gzip = true;
-        let mut g = decode::gunzip(bytes, room);
-        // A gzip file holding another gzip file (compressed twice).
-        if g.problem.is_none() && g.data.starts_with(&decode::GZIP_MAGIC) {
-            g = decode::gunzip(&g.data, room);
-        }
-        report.decoded_bytes = g.data.len() as u64;
-        room = room.saturating_sub(g.data.len() as u64);
-        if g.data.is_empty() {
-            let why = match g.problem {
-                Some(p) => format!("Damaged gzip file: {p}; nothing could be decompressed"),
-                None => "Empty file: the gzip stream holds nothing".to_owned(),
-            };
-            return failed(report, why);
-        }
-        let end = Location {
-            byte: Some(g.data.len() as u64),
-            ..Location::default()
+/// Read a gzip file once its stream is decoded (`g`, by [`decode::gunzip`] or the
+/// same by [`feed`]): a gzip file holding another one is unwrapped, damage and the
+/// size cap become warnings, then the text is read.
+pub(crate) fn read_gunzipped(
+    mut report: FileReport,
+    mut g: decode::Gunzipped,
+    sink: &mut dyn RecordSink,
+    options: Options,
+) -> FileReport {
+    let file = report.id;
+    let room = options.max_decoded;
+    report.gzip = true;
+    // A gzip file holding another gzip file (compressed twice).
+    if g.problem.is_none() && g.data.starts_with(&decode::GZIP_MAGIC) {
+        g = decode::gunzip(&g.data, room);
+    }
+    report.decoded_bytes = g.data.len() as u64;
+    let room = room.saturating_sub(g.data.len() as u64);
+    if g.data.is_empty() {
+        let why = match g.problem {
+            Some(p) => format!("Damaged gzip file: {p}; nothing could be decompressed"),
+            None => "Empty file: the gzip stream holds nothing".to_owned(),
         };
-        if let Some(p) = g.problem {
-            late_warnings.push(Warning {
-                kind: WarningKind::Compression,
-                location: end.clone(),
-                message: format!(
-                    "the gzip stream is damaged after {} decompressed bytes: {p}; everything before it was read",
-                    g.data.len()
-                ),
-            });
-        }
-        if g.capped {
-            late_warnings.push(Warning {
-                kind: WarningKind::Compression,
-                location: end,
-                message: format!(
-                    "decompression stopped at the {} MiB limit; the rest was not read",
-                    options.max_decoded >> 20
-                ),
-            });
-        }
-        Cow::Owned(g.data)
-    } else {
-        Cow::Borrowed(bytes)
+        return failed(report, why);
+    }
+    let late_warnings = gzip_warnings(&g, options);
+    read_text(report, &g.data, late_warnings, room, sink, file)
+}
+
+/// The warnings about a gzip stream's damage or cap, placed at its decoded end.
+pub(crate) fn gzip_warnings(g: &decode::Gunzipped, options: Options) -> Vec<Warning> {
+    gzip_warnings_at(g.data.len() as u64, g.problem.as_deref(), g.capped, options)
+}
+
+/// [`gzip_warnings`] for a stream `decoded` bytes long.
+pub(crate) fn gzip_warnings_at(
+    decoded: u64,
+    problem: Option<&str>,
+    capped: bool,
+    options: Options,
+) -> Vec<Warning> {
+    let mut late_warnings = Vec::new();
+    let end = Location {
+        byte: Some(decoded),
+        ..Location::default()
     };
-    let (text, converted) = decode::normalise_text(&decoded);
+    if let Some(p) = problem {
+        late_warnings.push(Warning {
+            kind: WarningKind::Compression,
+            location: end.clone(),
+            message: format!(
+                "the gzip stream is damaged after {decoded} decompressed bytes: {p}; everything before it was read"
+            ),
+        });
+    }
+    if capped {
+        late_warnings.push(Warning {
+            kind: WarningKind::Compression,
+            location: end,
+            message: format!(
+                "decompression stopped at the {} MiB limit; the rest was not read",
+                options.max_decoded >> 20
+            ),
+        });
+    }
+    late_warnings
+}
+
+/// Steps 2 and 3 on decoded bytes: text conversion, padding, binary sniffing, then
+/// recognise and read. `room` is what embedded payloads may still decompress to.
+pub(crate) fn read_text(
+    report: FileReport,
+    decoded: &[u8],
+    mut late_warnings: Vec<Warning>,
+    room: u64,
+    sink: &mut dyn RecordSink,
+    file: u32,
+) -> FileReport {
+    let (text, converted) = decode::normalise_text(decoded);
     let mut text: &[u8] = &text;
     // Zero bytes padding the end (an interrupted copy or download) are not content.
     let padding = text.iter().rev().take_while(|b| **b == 0).count();
@@ -169,6 +210,7 @@ pub fn ingest_with(
             message: format!("{padding} zero bytes at the end of the file were ignored"),
         });
     }
+    let mut report = report;
     if let Some(kind) = decode::sniff_binary(text) {
         report.format = Format::Unknown;
         return failed(
@@ -235,7 +277,7 @@ enum Mode {
     Text,
 }
 
-fn failed(mut report: FileReport, message: String) -> FileReport {
+pub(crate) fn failed(mut report: FileReport, message: String) -> FileReport {
     report.status = FileStatus::Failed;
     report.message = message;
     report

@@ -30,4 +30,5 @@ pub mod sink;
 pub mod store;
 
 pub use engine::Engine;
+pub use ingest::feed::FileFeed;
 pub use report::{FileReport, FileStatus, Format, Location, Warning, WarningKind};

@@ -54,6 +54,191 @@ pub fn gunzip(bytes: &[u8], cap: u64) -> Gunzipped {
     }
 }
 
+/// [`gunzip`] without keeping the first `skip` decoded bytes: `data` holds the
+/// output from `skip` on (the stream is decoded, checked and capped exactly as by
+/// [`gunzip`]); also returns the whole decoded length.
+pub fn gunzip_skip(bytes: &[u8], cap: u64, skip: u64) -> (Gunzipped, u64) {
+    let mut decoder = MultiGzDecoder::new(bytes);
+    let mut data = Vec::new();
+    let mut chunk = vec![0u8; 256 * 1024];
+    let mut total = 0u64;
+    let mut problem = None;
+    let mut capped = false;
+    let keep = |piece: &[u8], total: &mut u64, data: &mut Vec<u8>| {
+        let start = skip.saturating_sub(*total).min(piece.len() as u64) as usize;
+        data.extend_from_slice(&piece[start..]);
+        *total += piece.len() as u64;
+    };
+    loop {
+        match decoder.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => {
+                let room = cap.saturating_sub(total);
+                if (n as u64) > room {
+                    keep(&chunk[..room as usize], &mut total, &mut data);
+                    capped = true;
+                    break;
+                }
+                keep(&chunk[..n], &mut total, &mut data);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                problem = Some(describe_gzip_error(&e));
+                break;
+            }
+        }
+    }
+    (
+        Gunzipped {
+            data,
+            problem,
+            capped,
+        },
+        total,
+    )
+}
+
+/// Compressed input handed to a streaming decoder piece by piece: reading past
+/// what has arrived says "would block" until the input is declared complete.
+#[derive(Debug, Default)]
+pub struct Pending {
+    data: Vec<u8>,
+    pos: usize,
+    complete: bool,
+}
+
+impl Read for Pending {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let avail = std::io::BufRead::fill_buf(self)?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        std::io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for Pending {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos == self.data.len() && !self.complete {
+            return Err(std::io::ErrorKind::WouldBlock.into());
+        }
+        Ok(&self.data[self.pos..])
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.data.len());
+    }
+}
+
+/// Gunzip a stream that arrives in pieces, with the result of [`gunzip`] on the
+/// whole: the same decoder reads in the same steps, and waits ("would block") where
+/// the input runs out. Output is handed over as it comes ([`GzStream::take`]).
+///
+/// When the stream turns out damaged or capped, how much was decoded before the
+/// damage can depend on where the pieces were cut; [`GzStream::compressed`] keeps
+/// the compressed bytes (about a tenth of the text) so that the end can be decoded
+/// again exactly as [`gunzip`] does ([`gunzip_skip`]).
+pub struct GzStream {
+    decoder: flate2::bufread::MultiGzDecoder<Pending>,
+    chunk: Vec<u8>,
+    out: Vec<u8>,
+    /// Decoded bytes so far.
+    pub total: u64,
+    /// The stream's problem, if it did not end cleanly.
+    pub problem: Option<String>,
+    /// Decoding stopped at the cap.
+    pub capped: bool,
+    cap: u64,
+    done: bool,
+    compressed: Vec<u8>,
+}
+
+impl std::fmt::Debug for GzStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GzStream")
+            .field("total", &self.total)
+            .field("problem", &self.problem)
+            .field("capped", &self.capped)
+            .finish()
+    }
+}
+
+impl GzStream {
+    /// A decoder that stops after `cap` decoded bytes.
+    pub fn new(cap: u64) -> Self {
+        GzStream {
+            decoder: flate2::bufread::MultiGzDecoder::new(Pending::default()),
+            chunk: vec![0u8; 256 * 1024],
+            out: Vec::new(),
+            total: 0,
+            problem: None,
+            capped: false,
+            cap,
+            done: false,
+            compressed: Vec::new(),
+        }
+    }
+
+    /// Hand over more compressed bytes (`last`: nothing more will come) and decode
+    /// what they allow.
+    pub fn push(&mut self, bytes: &[u8], last: bool) {
+        self.compressed.extend_from_slice(bytes);
+        if self.done {
+            return;
+        }
+        {
+            let p = self.decoder.get_mut();
+            // Drop what the decoder has consumed: only the unread part stays here
+            // (the whole compressed file is kept in `compressed`).
+            p.data.drain(..p.pos);
+            p.pos = 0;
+            p.data.extend_from_slice(bytes);
+            p.complete = last;
+        }
+        loop {
+            match self.decoder.read(&mut self.chunk) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(n) => {
+                    let room = self.cap.saturating_sub(self.total);
+                    if (n as u64) > room {
+                        self.out.extend_from_slice(&self.chunk[..room as usize]);
+                        self.total += room;
+                        self.capped = true;
+                        self.done = true;
+                        break;
+                    }
+                    self.out.extend_from_slice(&self.chunk[..n]);
+                    self.total += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock && !last => break,
+                Err(e) => {
+                    self.problem = Some(describe_gzip_error(&e));
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The decoded bytes not taken yet.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// Whether the stream ended cleanly so far (no damage, not capped).
+    pub fn clean(&self) -> bool {
+        self.problem.is_none() && !self.capped
+    }
+
+    /// The whole compressed input so far.
+    pub fn compressed(&self) -> &[u8] {
+        &self.compressed
+    }
+}
+
 fn describe_gzip_error(e: &std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::UnexpectedEof {
         return "the compressed stream ends early (truncated)".to_owned();
