@@ -1,9 +1,10 @@
 //! Getting bytes out of the browser and into the engine: file and folder pickers, drops
 //! of files and whole directory trees, pasted text and the built-in sample.
 //!
-//! Loading is one file at a time, yielding to the event loop between files so the page
-//! stays responsive and `data-busy` is visible; views are notified now and then during a
-//! long batch and once at its end, so they recompute a few times, not once per file.
+//! Loading is one file at a time: the `File` goes to the engine's worker, which reads and
+//! parses it off the page's thread and reports progress; views are refreshed now and then
+//! during a long batch and once at its end, so they recompute a few times, not once per
+//! file. Folders are walked and the memory plan is made here, before anything is read.
 
 use js_sys::{Array, Promise, Uint8Array};
 use leptos::prelude::*;

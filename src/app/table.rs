@@ -89,6 +89,12 @@ pub fn EventTable() -> impl IntoView {
     });
     let _ = window_event_listener(ev::resize, move |_| measure());
 
+    // The scroller's height changes as panels above it fill (timeline, groups): measure
+    // again with every new view.
+    Effect::new(move |_| {
+        state.engine.data.track();
+        request_animation_frame(measure);
+    });
     // A new query, group or order starts at the top (new events arriving do not move it).
     Effect::new(move |_| {
         state.query.track();

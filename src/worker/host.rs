@@ -24,6 +24,10 @@ use super::protocol::{
 
 /// A load yields to the event loop after working this long, so requests are served.
 const SLICE_MS: f64 = 40.0;
+/// Parameter columns are chosen from at most this many of the table's events, evenly
+/// spread: the most frequent paths of a big view show in a sample of this size, and the
+/// choice costs milliseconds instead of a walk through every event's JSON.
+const PARAM_SAMPLE: usize = 4000;
 /// Progress is posted at most this often.
 const PROGRESS_MS: f64 = 100.0;
 
@@ -224,59 +228,67 @@ impl Host {
             panic!("crash probe: {name} asks the engine to panic (test builds only)");
         }
         let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
-        let mut bytes: Vec<u8> = Vec::with_capacity(file.size() as usize);
+        let mut feed = self.engine.borrow_mut().begin_file(name);
+        let mut chunk_bytes: Vec<u8> = Vec::new();
+        let mut read = 0.0;
         let mut slice_start = now();
         let mut last_progress = 0.0;
         loop {
-            if self.cancel.get() {
+            let failure = if self.cancel.get() {
                 let _ = reader.cancel();
-                return Reply::Loaded {
-                    report: None,
-                    cancelled: true,
-                    read_error: None,
-                };
-            }
-            let chunk = match JsFuture::from(reader.read()).await {
-                Ok(chunk) => chunk,
-                Err(e) => {
-                    return Reply::Loaded {
-                        report: None,
-                        cancelled: false,
-                        read_error: Some(read_error_text(&e)),
+                None
+            } else {
+                match JsFuture::from(reader.read()).await {
+                    Ok(chunk) => {
+                        let done = Reflect::get(&chunk, &"done".into())
+                            .ok()
+                            .and_then(|d| d.as_bool())
+                            .unwrap_or(true);
+                        if done {
+                            break;
+                        }
+                        if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
+                            let array = Uint8Array::new(&value);
+                            chunk_bytes.resize(array.length() as usize, 0);
+                            array.copy_to(&mut chunk_bytes);
+                            read += chunk_bytes.len() as f64;
+                            self.engine.borrow_mut().feed(&mut feed, &chunk_bytes);
+                        }
+                        let t = now();
+                        if t - last_progress > PROGRESS_MS {
+                            last_progress = t;
+                            let events = self.engine.borrow().len();
+                            post(
+                                &FromWorker::Progress {
+                                    bytes: read,
+                                    events,
+                                },
+                                None,
+                            );
+                        }
+                        if t - slice_start > SLICE_MS && !queue.borrow().is_empty() {
+                            yield_now().await;
+                            slice_start = now();
+                        }
+                        continue;
                     }
+                    Err(e) => Some(read_error_text(&e)),
                 }
             };
-            let done = Reflect::get(&chunk, &"done".into())
-                .ok()
-                .and_then(|d| d.as_bool())
-                .unwrap_or(true);
-            if done {
-                break;
-            }
-            if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
-                let array = Uint8Array::new(&value);
-                let at = bytes.len();
-                bytes.resize(at + array.length() as usize, 0);
-                array.copy_to(&mut bytes[at..]);
-            }
-            let t = now();
-            if t - last_progress > PROGRESS_MS {
-                last_progress = t;
-                post(
-                    &FromWorker::Progress {
-                        bytes: bytes.len() as f64,
-                        events: self.engine.borrow().len(),
-                    },
-                    None,
-                );
-            }
-            if t - slice_start > SLICE_MS && !queue.borrow().is_empty() {
-                yield_now().await;
-                slice_start = now();
-            }
+            // Cancelled, or the browser could not read on: what this file stored goes
+            // with it (a file is loaded whole or not at all).
+            let id = feed.id();
+            let mut engine = self.engine.borrow_mut();
+            engine.finish_file(feed);
+            engine.remove_file(id);
+            return Reply::Loaded {
+                report: None,
+                cancelled: failure.is_none(),
+                read_error: failure,
+            };
         }
-        let report = self.engine.borrow_mut().load(name, &bytes).clone();
-        drop(bytes);
+        drop(chunk_bytes);
+        let report = self.engine.borrow_mut().finish_file(feed).clone();
         self.bump();
         Reply::Loaded {
             report: Some(report),
@@ -426,9 +438,20 @@ fn param_columns(
     };
     let subject = single(Field::EventName).or_else(|| single(Field::EventSource));
     match subject {
-        Some(s) => (engine.param_columns(ids, max), Some(s)),
+        Some(s) => (
+            engine.param_columns(&sample(ids, PARAM_SAMPLE), max),
+            Some(s),
+        ),
         None => (Vec::new(), None),
     }
+}
+
+/// At most `n` of `ids`, evenly spaced (all of them when there are fewer).
+fn sample(ids: &[u32], n: usize) -> Vec<u32> {
+    if ids.len() <= n {
+        return ids.to_vec();
+    }
+    (0..n).map(|k| ids[k * ids.len() / n]).collect()
 }
 
 fn read_error_text(e: &JsValue) -> String {

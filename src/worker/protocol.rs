@@ -73,7 +73,8 @@ pub struct ViewData {
     pub summary: Summary,
     /// The table's events over time.
     pub histogram: Histogram,
-    /// Parameter columns, when the table holds one operation or one service.
+    /// Parameter columns, when the table holds one operation or one service (chosen from
+    /// an even sample of at most a few thousand of its events; `count` is of the sample).
     pub params: Vec<ParamColumn>,
     /// The operation (or else the service) the parameter columns belong to.
     pub param_subject: Option<String>,

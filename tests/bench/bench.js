@@ -12,8 +12,9 @@
 //      false again. Measured in the page with performance.now(): load time, time to the first
 //      `event-row`, the longest main-thread task (PerformanceObserver 'longtask').
 //   Memory: the renderer process's peak resident set (VmHWM from /proc, reset before the
-//   Trailscope load via clear_refs, so the baseline's garbage does not count), the wasm
-//   memory (WebAssembly.Memory of the app, it never shrinks, so its end size is its peak) and
+//   Trailscope load via clear_refs, so the baseline's garbage does not count; the engine's
+//   worker runs in the same process), the engine's wasm memory (the worker's
+//   WebAssembly.Memory, shown on the app element; it never shrinks, so its end is its peak) and
 //   the JS heap (CDP Performance.getMetrics JSHeapUsedSize, sampled during the load).
 // On the last (largest) set, plain: median latencies of a field query, a wildcard query, a
 // free-text search and a regrouping at whatever event count was loaded, and the number of
@@ -54,7 +55,7 @@ const fmtMiB = (b) => `${(b / 1048576).toFixed(0)} MiB`;
 const ms = (x) => (x == null ? 'n/a' : `${x.toFixed(0)} ms`);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-/** Installed before the page's own scripts: long tasks, the app's wasm memory. */
+/** Installed before the page's own scripts: long tasks, the engine's wasm memory. */
 function initScript() {
   window.__longtasks = [];
   try {
@@ -62,9 +63,8 @@ function initScript() {
       for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
   } catch (_) { /* no long task API: reported as n/a */ }
-  addEventListener('TrunkApplicationStarted', (e) => { window.__benchWasm = e.detail.wasm; });
-  window.__wasmBytes = () => (window.__benchWasm && window.__benchWasm.memory
-    ? window.__benchWasm.memory.buffer.byteLength : 0);
+  // The engine's wasm memory lives in its worker; the page shows it on the app element.
+  window.__wasmBytes = () => Number(document.querySelector('[data-testid="app"]')?.dataset.engineMemory || 0);
 }
 
 /** Peak resident set of a process, in bytes (VmHWM), and resetting it. */
