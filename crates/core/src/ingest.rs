@@ -257,7 +257,7 @@ pub(crate) fn read_text(
 
 /// Whether the text at `first` begins a JSON object or array: `{` then a key or `}`,
 /// or `[` then a value or `]`. (A Markdown page may well start with `[a link]`.)
-fn starts_like_json(text: &[u8], first: usize) -> bool {
+pub(crate) fn starts_like_json(text: &[u8], first: usize) -> bool {
     let next = text.get(scan::skip_ws(text, first + 1)).copied();
     match text[first] {
         b'{' => matches!(next, Some(b'"' | b'}') | None),
@@ -271,7 +271,7 @@ fn starts_like_json(text: &[u8], first: usize) -> bool {
 
 /// How the text was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Json,
     Csv { full: bool },
     Text,
@@ -292,7 +292,7 @@ fn plural(n: u32, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn finish(
+pub(crate) fn finish(
     mut report: FileReport,
     mut reader: Reader,
     mode: Mode,

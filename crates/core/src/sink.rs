@@ -35,6 +35,10 @@ pub struct RecordShape<'a> {
     pub event_name: bool,
     /// Whether `eventTime` is present.
     pub event_time: bool,
+    /// Whether a top-level `Records` key is present.
+    pub records: bool,
+    /// Whether a top-level `digestStartTime` or `logFiles` key is present.
+    pub digest: bool,
     /// Whether some top-level key the sink reads appears more than once (a reader
     /// that takes the first occurrence and a sink that takes the last may disagree).
     pub repeated_key: bool,

@@ -114,12 +114,17 @@ enum Take {
     },
 }
 
-/// Tracks line numbers for positions, moving forward cheaply.
+/// Tracks line numbers for positions, moving forward cheaply. Positions are
+/// absolute (in the whole file's text); the text it is given is a window of it
+/// starting at `base`, and positions before the window's start are never asked for
+/// (a streamed file drops what it has read, see [`Reader::suspend`]).
 #[derive(Debug, Clone, Copy)]
 struct Lines {
     pos: usize,
     line: u32,
     line_start: usize,
+    /// The start of the line holding `floor`, the first position still in the text.
+    floor_line_start: usize,
 }
 
 impl Lines {
@@ -128,22 +133,26 @@ impl Lines {
             pos: 0,
             line: 1,
             line_start: 0,
+            floor_line_start: 0,
         }
     }
 
-    fn locate(&mut self, data: &[u8], p: usize) -> (u32, u32) {
-        let p = p.min(data.len());
+    /// Line and column of `p` (relative to `data`, which starts at `base`).
+    fn locate(&mut self, data: &[u8], base: usize, p: usize) -> (u32, u32) {
+        let p = base + p.min(data.len());
         if p < self.pos {
             // Step back: uncount the newlines between, then find the line's start.
-            let back = memchr::memchr_iter(b'\n', &data[p..self.pos]).count();
+            let (from, to) = (p - base, (self.pos - base).min(data.len()));
+            let back = memchr::memchr_iter(b'\n', &data[from..to.max(from)]).count();
             self.line = self.line.saturating_sub(back as u32).max(1);
-            self.line_start = memchr::memrchr(b'\n', &data[..p]).map_or(0, |k| k + 1);
+            self.line_start = memchr::memrchr(b'\n', &data[..from])
+                .map_or(self.floor_line_start, |k| base + k + 1);
             self.pos = p;
         }
-        let base = self.pos;
-        for nl in memchr::memchr_iter(b'\n', &data[base..p]) {
+        let from = self.pos.saturating_sub(base).min(data.len());
+        for nl in memchr::memchr_iter(b'\n', &data[from..p - base]) {
             self.line = self.line.saturating_add(1);
-            self.line_start = base + nl + 1;
+            self.line_start = base + from + nl + 1;
         }
         self.pos = p;
         let col = u32::try_from(p - self.line_start + 1).unwrap_or(u32::MAX);
@@ -151,11 +160,73 @@ impl Lines {
     }
 }
 
+/// A [`Reader`]'s state between two chunks of a streamed file: everything but the
+/// text and the sink it borrows (see [`Reader::suspend`] and [`Reader::resume`]).
+#[derive(Debug, Clone)]
+pub struct Suspended {
+    file: u32,
+    lines: Lines,
+    events: u32,
+    duplicates: u32,
+    conflicts: u32,
+    records: usize,
+    warnings: Vec<Warning>,
+    dropped_warnings: usize,
+    units: [u32; UNITS],
+    elem_units: [u32; UNITS],
+    not_ct: u32,
+    first_not_ct: Option<(Location, String)>,
+    digest: Option<DigestInfo>,
+    control_messages: u32,
+    work: u64,
+    budget: u64,
+    gave_up: bool,
+    decode_room: u64,
+}
+
+impl Suspended {
+    /// Records accepted by the sink so far.
+    pub fn events(&self) -> u32 {
+        self.events
+    }
+}
+
+/// Where a streamed file's reading stands between chunks (see [`Reader::stream`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamAt {
+    /// Between top-level values.
+    Top,
+    /// In the `Records` list of a top-level document whose `{` is at `doc` (absolute).
+    Records {
+        /// Where the document starts.
+        doc: usize,
+        /// A value may come next (after `[` or `,`).
+        expect_value: bool,
+    },
+    /// In a top-level array.
+    Array {
+        /// A value may come next (after `[` or `,`).
+        expect_value: bool,
+    },
+}
+
+/// What [`Reader::stream_object`] did with an object.
+enum Streamed {
+    /// Taken; it ends here.
+    Took(usize),
+    /// It may go on past the text so far: wait for more.
+    Wait,
+    /// Not something the streamed reading takes: leave it to the whole-text reader.
+    Stop,
+}
+
 /// Everything learned while reading one file.
 pub struct Reader<'t, 's> {
     file: u32,
     sink: &'s mut dyn RecordSink,
     top: &'t [u8],
+    /// Where `top` starts in the whole file's text (not 0 while streaming).
+    base: usize,
     lines: Lines,
     /// Records accepted by the sink.
     pub events: u32,
@@ -193,6 +264,7 @@ impl<'t, 's> Reader<'t, 's> {
             file,
             sink,
             top,
+            base: 0,
             lines: Lines::new(),
             events: 0,
             duplicates: 0,
@@ -215,6 +287,297 @@ impl<'t, 's> Reader<'t, 's> {
         }
     }
 
+    /// Stop reading for now: keep the state, release the text and the sink.
+    pub fn suspend(self) -> Suspended {
+        Suspended {
+            file: self.file,
+            lines: self.lines,
+            events: self.events,
+            duplicates: self.duplicates,
+            conflicts: self.conflicts,
+            records: self.records,
+            warnings: self.warnings,
+            dropped_warnings: self.dropped_warnings,
+            units: self.units,
+            elem_units: self.elem_units,
+            not_ct: self.not_ct,
+            first_not_ct: self.first_not_ct,
+            digest: self.digest,
+            control_messages: self.control_messages,
+            work: self.work,
+            budget: self.budget,
+            gave_up: self.gave_up,
+            decode_room: self.decode_room,
+        }
+    }
+
+    /// Go on reading with `state`, over `top`: the part of the file's text from
+    /// byte `base` on (what came before was read and dropped).
+    pub fn resume(
+        state: Suspended,
+        top: &'t [u8],
+        base: usize,
+        sink: &'s mut dyn RecordSink,
+    ) -> Self {
+        let Suspended {
+            file,
+            lines,
+            events,
+            duplicates,
+            conflicts,
+            records,
+            warnings,
+            dropped_warnings,
+            units,
+            elem_units,
+            not_ct,
+            first_not_ct,
+            digest,
+            control_messages,
+            work,
+            budget,
+            gave_up,
+            decode_room,
+        } = state;
+        Reader {
+            file,
+            sink,
+            top,
+            base,
+            lines,
+            events,
+            duplicates,
+            conflicts,
+            records,
+            warnings,
+            dropped_warnings,
+            units,
+            elem_units,
+            not_ct,
+            first_not_ct,
+            digest,
+            control_messages,
+            work,
+            budget,
+            gave_up,
+            decode_room,
+        }
+    }
+
+    /// Move the line count to `p` (relative to the text) before the text up to `p`
+    /// is dropped: positions before it are not asked for again.
+    pub fn settle_lines(&mut self, p: usize) {
+        self.lines.locate(self.top, self.base, p);
+        self.lines.floor_line_start = self.lines.line_start;
+    }
+
+    /// Line and column of the absolute position `p` (clamped to the text's end).
+    pub fn line_col_abs(&mut self, p: usize) -> (u32, u32) {
+        let rel = p.saturating_sub(self.base);
+        self.lines.locate(self.top, self.base, rel)
+    }
+
+    /// Set the work budget for a text of `len` bytes (as [`Reader::new`] does), and
+    /// what embedded payloads may still decompress to.
+    pub fn set_limits(&mut self, len: usize, decode_room: u64) {
+        self.budget = (len as u64).saturating_mul(24).saturating_add(1 << 20);
+        self.decode_room = decode_room;
+    }
+
+    /// A reader that has read nothing, for a file whose text will be streamed to it
+    /// ([`Reader::stream`]); its limits are set at the end ([`Reader::set_limits`]).
+    pub fn for_stream(file: u32, top: &'t [u8], sink: &'s mut dyn RecordSink) -> Self {
+        let mut r = Reader::new(file, top, sink, 0);
+        r.budget = u64::MAX;
+        r
+    }
+
+    // ----- streaming ------------------------------------------------------------------
+
+    /// Read what is certain in `src.data[*i..]` (the file's text so far): complete
+    /// events of a top-level `{"Records":[...]}` document (whose list comes first),
+    /// of JSON lines, of a top-level array, exactly as [`Reader::scan_json`] would
+    /// read them in the whole text. `at` and `*i` say where the reading stands and are
+    /// moved on. Returns false at the first thing it leaves to the whole-text reader
+    /// (damage, the end of a list, another shape): [`Reader::finish_stream`] then
+    /// reads the rest from there once the whole text is in. `last`: no more text
+    /// will come.
+    pub fn stream(&mut self, src: &Src, at: &mut StreamAt, i: &mut usize, last: bool) -> bool {
+        let data = src.data;
+        loop {
+            let j = skip_ws(data, *i);
+            *i = j;
+            let Some(&b) = data.get(j) else {
+                return true;
+            };
+            match (*at, b) {
+                (StreamAt::Records { doc, .. }, b',') => {
+                    *i = j + 1;
+                    *at = StreamAt::Records {
+                        doc,
+                        expect_value: true,
+                    };
+                }
+                (StreamAt::Array { .. }, b',') => {
+                    *i = j + 1;
+                    *at = StreamAt::Array { expect_value: true };
+                }
+                (
+                    StreamAt::Records {
+                        doc,
+                        expect_value: true,
+                    },
+                    b'{',
+                ) => match self.stream_object(src, j, Elem::Record, Vote::No, last) {
+                    Streamed::Took(e) => {
+                        *i = e;
+                        *at = StreamAt::Records {
+                            doc,
+                            expect_value: false,
+                        };
+                    }
+                    Streamed::Wait => return true,
+                    Streamed::Stop => return false,
+                },
+                (StreamAt::Records { doc, .. }, b']') => {
+                    // The end of the list: the document ends here when `}` follows.
+                    let k = skip_ws(data, j + 1);
+                    match data.get(k) {
+                        None if !last => return true,
+                        Some(b'}') => {
+                            self.spend_from_abs(doc, k + 1);
+                            *i = k + 1;
+                            *at = StreamAt::Top;
+                        }
+                        _ => return false,
+                    }
+                }
+                (StreamAt::Array { expect_value: true }, b'{') => {
+                    match self.stream_object(src, j, Elem::Any, Vote::Elem, last) {
+                        Streamed::Took(e) => {
+                            *i = e;
+                            *at = StreamAt::Array {
+                                expect_value: false,
+                            };
+                        }
+                        Streamed::Wait => return true,
+                        Streamed::Stop => return false,
+                    }
+                }
+                (StreamAt::Top, b'[') => {
+                    self.vote(Vote::Top, Unit::Array);
+                    *i = j + 1;
+                    *at = StreamAt::Array { expect_value: true };
+                }
+                (StreamAt::Top, b'{') => match records_opening(data, j) {
+                    Some(Some(list)) => {
+                        self.vote(Vote::Top, Unit::Records);
+                        *i = list + 1;
+                        *at = StreamAt::Records {
+                            doc: self.base + j,
+                            expect_value: true,
+                        };
+                    }
+                    Some(None) if !last => return true,
+                    Some(None) => return false,
+                    None => match self.stream_object(src, j, Elem::Any, Vote::Top, last) {
+                        Streamed::Took(e) => *i = e,
+                        Streamed::Wait => return true,
+                        Streamed::Stop => return false,
+                    },
+                },
+                _ => return false,
+            }
+        }
+    }
+
+    /// One object at `data[j]` while streaming: a plain event in one pass, or one the
+    /// scanner declines that is certainly an event (read as [`Reader::take_element`]
+    /// reads it); `elem` is [`Elem::Record`] inside a `Records` list, else
+    /// [`Elem::Any`] with the vote of a top-level value or array element.
+    fn stream_object(
+        &mut self,
+        src: &Src,
+        j: usize,
+        elem: Elem,
+        vote: Vote,
+        last: bool,
+    ) -> Streamed {
+        let data = src.data;
+        let fast = if elem == Elem::Record {
+            self.take_plain_record(src, j, &plainly_event)
+        } else {
+            self.take_plain_record(src, j, &plainly_top_event)
+        };
+        if let Some(e) = fast {
+            if elem != Elem::Record {
+                self.vote(vote, Unit::Event);
+            }
+            return Streamed::Took(e);
+        }
+        let (probe, end) = probe_object(data, j, elem != Elem::Record);
+        match end {
+            ProbeEnd::Failed(err) if err.kind == ScanErrorKind::Eof && !last => Streamed::Wait,
+            ProbeEnd::Done(_) if elem == Elem::Record => {
+                if probe.is_event(data) || is_lambda_record(data, &probe) {
+                    match self.take_element(src, j, Elem::Record, Vote::No) {
+                        Some(e) => Streamed::Took(e),
+                        None => Streamed::Stop,
+                    }
+                } else {
+                    Streamed::Stop
+                }
+            }
+            ProbeEnd::Done(_) => {
+                let digest = probe.digest_start.is_some() && probe.log_files.is_some();
+                if !digest && probe.is_event(data) {
+                    match self.take_object(src, j, vote) {
+                        Take::Done(e) => Streamed::Took(e),
+                        _ => Streamed::Stop,
+                    }
+                } else {
+                    Streamed::Stop
+                }
+            }
+            _ => Streamed::Stop,
+        }
+    }
+
+    /// Read the rest of a streamed file once all of its text is in (`src.data` is
+    /// the text from where [`Reader::stream`] stopped), going on from `at` and `i`
+    /// as [`Reader::scan_json`] would at that point.
+    pub fn finish_stream(&mut self, src: &Src, at: StreamAt, i: usize) {
+        let data = src.data;
+        match at {
+            StreamAt::Top => self.scan_json(src, i),
+            StreamAt::Array { expect_value } => {
+                if let Some(e) = self.walk_array_from(src, i, expect_value, Elem::Any, true) {
+                    self.scan_json(src, e);
+                }
+            }
+            StreamAt::Records { doc, expect_value } => {
+                // The rest of `take_object` for a Records document, then of `scan_json`.
+                let Some(after) = self.walk_array_from(src, i, expect_value, Elem::Record, false)
+                else {
+                    return;
+                };
+                let mut probe = Probe::default();
+                let e = match probe_resume(data, after, &mut probe) {
+                    ProbeEnd::Done(e) => {
+                        self.spend_from_abs(doc, e);
+                        e
+                    }
+                    ProbeEnd::Failed(err) => {
+                        self.records_doc_failed(src, err);
+                        err.at.max(after)
+                    }
+                    ProbeEnd::Records(_) => after,
+                };
+                self.scan_json(src, e);
+            }
+        }
+    }
+
     /// How many top-level values of each unit kind were seen.
     pub fn units(&self) -> [u32; UNITS] {
         self.units
@@ -230,10 +593,10 @@ impl<'t, 's> Reader<'t, 's> {
     /// The file location of `pos` in `src`.
     pub fn loc(&mut self, src: &Src, pos: usize) -> Location {
         let p = src.embed.unwrap_or(pos);
-        let (line, column) = self.lines.locate(self.top, p);
+        let (line, column) = self.lines.locate(self.top, self.base, p);
         Location {
             record: None,
-            byte: Some(p as u64),
+            byte: Some((self.base + p) as u64),
             line: Some(line),
             column: Some(column),
         }
@@ -307,6 +670,13 @@ impl<'t, 's> Reader<'t, 's> {
             Vote::Top => self.units[unit as usize] += 1,
             Vote::Elem => self.elem_units[unit as usize] += 1,
         }
+    }
+
+    /// [`Reader::spend`] from `from`, an absolute position (perhaps before the text
+    /// still held), to `to` in the text.
+    fn spend_from_abs(&mut self, from: usize, to: usize) {
+        let to = self.base + to;
+        self.work = self.work.saturating_add(to.saturating_sub(from) as u64 + 1);
     }
 
     fn spend(&mut self, from: usize, to: usize) -> bool {
@@ -550,17 +920,7 @@ impl<'t, 's> Reader<'t, 's> {
                 return Take::Done(e);
             }
             if let ProbeEnd::Failed(err) = end {
-                let what = if err.kind == ScanErrorKind::Eof {
-                    "the Records document ends without its closing `}`"
-                } else {
-                    "unexpected text after the Records list"
-                };
-                let kind = if err.kind == ScanErrorKind::Eof {
-                    WarningKind::Other
-                } else {
-                    WarningKind::DamagedContainer
-                };
-                self.warn_at(src, err.at, kind, what);
+                self.records_doc_failed(src, err);
                 return Take::Done(err.at.max(after));
             }
         }
@@ -589,6 +949,21 @@ impl<'t, 's> Reader<'t, 's> {
             }
             ProbeEnd::Records(_) => Take::Done(c + 1),
         }
+    }
+
+    /// Warn about what follows a Records list that does not close its document.
+    fn records_doc_failed(&mut self, src: &Src, err: ScanError) {
+        let what = if err.kind == ScanErrorKind::Eof {
+            "the Records document ends without its closing `}`"
+        } else {
+            "unexpected text after the Records list"
+        };
+        let kind = if err.kind == ScanErrorKind::Eof {
+            WarningKind::Other
+        } else {
+            WarningKind::DamagedContainer
+        };
+        self.warn_at(src, err.at, kind, what);
     }
 
     /// Take a complete object `data[c..e]` according to its keys.
@@ -894,10 +1269,20 @@ impl<'t, 's> Reader<'t, 's> {
     /// Walk the array whose `[` is at `data[at]` element by element, surviving damage.
     /// Returns the offset after its `]`, or `None` when the rest of the text was used up.
     fn walk_array(&mut self, src: &Src, at: usize, elem: Elem, top: bool) -> Option<usize> {
+        self.walk_array_from(src, at + 1, true, elem, top)
+    }
+
+    /// [`Reader::walk_array`] from `i` inside the list (`expect_value`: after `[` or `,`).
+    fn walk_array_from(
+        &mut self,
+        src: &Src,
+        mut i: usize,
+        mut expect_value: bool,
+        elem: Elem,
+        top: bool,
+    ) -> Option<usize> {
         let data = src.data;
         let vote = if top { Vote::Elem } else { Vote::No };
-        let mut i = at + 1;
-        let mut expect_value = true;
         loop {
             i = skip_ws(data, i);
             match data.get(i) {
@@ -1026,7 +1411,7 @@ impl<'t, 's> Reader<'t, 's> {
             },
             Elem::Record | Elem::LogEvent => {
                 if elem == Elem::Record {
-                    if let Some(e) = self.take_plain_record(src, i) {
+                    if let Some(e) = self.take_plain_record(src, i, &plainly_event) {
                         return Some(e);
                     }
                 }
@@ -1082,11 +1467,16 @@ impl<'t, 's> Reader<'t, 's> {
     /// it, with no key that decides this repeated). Returns where the record ends, or
     /// `None` with nothing done: the caller then probes the record as before, so the
     /// outcome is the same either way, only cheaper.
-    fn take_plain_record(&mut self, src: &Src, i: usize) -> Option<usize> {
+    fn take_plain_record(
+        &mut self,
+        src: &Src,
+        i: usize,
+        accept: &dyn Fn(&RecordShape<'_>) -> bool,
+    ) -> Option<usize> {
         let data = src.data;
-        let (outcome, len) =
-            self.sink
-                .add_record_prefix(self.file, data.get(i..)?, &plainly_event)?;
+        let (outcome, len) = self
+            .sink
+            .add_record_prefix(self.file, data.get(i..)?, accept)?;
         let index = self.records;
         self.records += 1;
         self.spend(i, i + len);
@@ -1141,7 +1531,7 @@ fn next_candidate(data: &[u8], from: usize, end: usize) -> Option<usize> {
 
 /// 1-based line and byte column of offset `p` in `text`.
 pub fn line_col(text: &[u8], p: usize) -> (u32, u32) {
-    Lines::new().locate(text, p)
+    Lines::new().locate(text, 0, p)
 }
 
 /// Whether a record with this shape is an event by [`Probe::is_event`] for certain:
@@ -1152,6 +1542,39 @@ fn plainly_event(shape: &RecordShape<'_>) -> bool {
         && shape
             .event_source
             .is_some_and(|s| !s.as_bytes().starts_with(b"\"aws:"))
+}
+
+/// [`plainly_event`] for a top-level value or array element, which the whole-text
+/// reader probes for a `Records` list and a digest first: it has neither key.
+fn plainly_top_event(shape: &RecordShape<'_>) -> bool {
+    !shape.records && !shape.digest && plainly_event(shape)
+}
+
+/// At `data[j]` (a `{`): `Some(Some(k))` when an object opens whose first key is
+/// `Records` holding a list (its `[` at `k`), `Some(None)` when the text ends before
+/// that can be told, `None` when it is not one.
+fn records_opening(data: &[u8], j: usize) -> Option<Option<usize>> {
+    let k = skip_ws(data, j + 1);
+    let key = b"\"Records\"";
+    let have = data.len().saturating_sub(k).min(key.len());
+    if data.get(k..k + have)? != &key[..have] {
+        return None;
+    }
+    if have < key.len() {
+        return Some(None);
+    }
+    let colon = skip_ws(data, k + key.len());
+    match data.get(colon) {
+        None => return Some(None),
+        Some(b':') => {}
+        Some(_) => return None,
+    }
+    let v = skip_ws(data, colon + 1);
+    match data.get(v) {
+        None => Some(None),
+        Some(b'[') => Some(Some(v)),
+        Some(_) => None,
+    }
 }
 
 /// `{"eventSource":"aws:s3",...}` and friends: Lambda event-source records.
@@ -1279,12 +1702,21 @@ mod tests {
     fn line_cursor_moves_both_ways() {
         let text = b"ab\ncd\n\nefg";
         let mut l = Lines::new();
-        assert_eq!(l.locate(text, 9), (4, 3));
-        assert_eq!(l.locate(text, 99), (4, 4));
-        assert_eq!(l.locate(text, 4), (2, 2));
-        assert_eq!(l.locate(text, 0), (1, 1));
-        assert_eq!(l.locate(text, 7), (4, 1));
-        assert_eq!(l.locate(text, 6), (3, 1));
+        assert_eq!(l.locate(text, 0, 9), (4, 3));
+        assert_eq!(l.locate(text, 0, 99), (4, 4));
+        assert_eq!(l.locate(text, 0, 4), (2, 2));
+        assert_eq!(l.locate(text, 0, 0), (1, 1));
+        assert_eq!(l.locate(text, 0, 7), (4, 1));
+        assert_eq!(l.locate(text, 0, 6), (3, 1));
+        // The same text seen through a window that starts at byte 4 (line 2, col 2).
+        let mut w = Lines::new();
+        assert_eq!(w.locate(text, 0, 4), (2, 2));
+        w.floor_line_start = w.line_start;
+        let win = &text[4..];
+        assert_eq!(w.locate(win, 4, 5), (4, 3));
+        assert_eq!(w.locate(win, 4, 0), (2, 2));
+        assert_eq!(w.locate(win, 4, 3), (4, 1));
+        assert_eq!(w.locate(win, 4, 2), (3, 1));
     }
 
     #[test]
