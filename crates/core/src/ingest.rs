@@ -37,8 +37,16 @@
 //! refused with a warning, never a stack overflow. No input makes these readers panic.
 //!
 //! # Cost
-//! One pass over the bytes for records in known containers (the scanner finds string ends
-//! and brackets eight bytes at a time), plus UTF-8 validation of each record. Searching text
+//! One pass over the bytes for records in known containers: inside a `Records` list
+//! (and for JSON lines and arrays of events) the sink reads each record in the same pass
+//! that finds its end ([`crate::sink::RecordSink::add_record_prefix`]), and the readers
+//! probe only what it declines; elsewhere the scanner finds string ends and brackets eight
+//! bytes at a time. Each record's UTF-8 is checked once, right after it is read.
+//!
+//! # Streams
+//! [`feed::FileFeed`] reads a file that arrives in chunks with the same outcome as
+//! [`ingest`] on all of it: gzip is decoded as chunks arrive, and the big shapes are read
+//! as they arrive (see [`feed`] for which, and what is kept until the end). Searching text
 //! re-reads objects of another kind when it looks inside them, at most 16 levels deep; the
 //! total work is capped at 24 times the text's size, after which the search stops with a
 //! warning (only deliberately convoluted input gets there).

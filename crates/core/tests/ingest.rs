@@ -848,6 +848,28 @@ fn one_pass_records_agree_with_the_probe_on_repeated_keys_and_bad_bytes() {
         (r.events, &r.message, r.status)
     );
 
+    // The same at the top level (JSON lines, a JSON array): an object with a `Records`
+    // list inside is a container, however event-like its other keys.
+    let container = format!(
+        r#"{{"eventSource":"s3.amazonaws.com","eventName":"x","Records":[{},{}]}}"#,
+        ev(7),
+        ev(8)
+    );
+    for doc in [
+        format!("{}\n{lambda_first}\n{container}\n{}", ev(1), ev(2)),
+        format!("[{},{lambda_first},{container},{}]", ev(1), ev(2)),
+    ] {
+        let mut sink = VecSink::default();
+        let r = ingest(0, "x.json", doc.as_bytes(), &mut sink);
+        let mut store = trailscope_core::store::Store::new();
+        let r2 = ingest(0, "x.json", doc.as_bytes(), &mut store);
+        assert_eq!(r.events, 4, "{r:?}");
+        assert_eq!(
+            (r2.events, &r2.message, r2.status, r2.format, &r2.warnings),
+            (r.events, &r.message, r.status, r.format, &r.warnings)
+        );
+    }
+
     // Bytes that are not UTF-8 in the middle record: the records before and after
     // load through the one-pass path or the probe alike, and the damage is reported.
     let mut bytes = format!(r#"{{"Records":[{},"#, ev(1)).into_bytes();

@@ -908,6 +908,12 @@ impl<'t, 's> Reader<'t, 's> {
     /// Recognise the object at `data[c]` and take what it holds.
     fn take_object(&mut self, src: &Src, c: usize, vote: Vote) -> Take {
         let data = src.data;
+        // A plain event (no `Records` list or digest keys to look into) is read in one
+        // pass by the sink, as the probe below would take it.
+        if let Some(e) = self.take_plain_record(src, c, &plainly_top_event) {
+            self.vote(vote, Unit::Event);
+            return Take::Done(e);
+        }
         let (mut probe, mut end) = probe_object(data, c, true);
         if let ProbeEnd::Records(at) = end {
             self.vote(vote, Unit::Records);
