@@ -35,10 +35,6 @@ pub struct RecordShape<'a> {
     pub event_name: bool,
     /// Whether `eventTime` is present.
     pub event_time: bool,
-    /// Whether a top-level `Records` key is present.
-    pub records: bool,
-    /// Whether a top-level `digestStartTime` or `logFiles` key is present.
-    pub digest: bool,
     /// Whether some top-level key the sink reads appears more than once (a reader
     /// that takes the first occurrence and a sink that takes the last may disagree).
     pub repeated_key: bool,
@@ -51,8 +47,10 @@ pub trait RecordSink {
     fn add_record(&mut self, file: u32, json: &str) -> Result<AddOutcome, RecordError>;
 
     /// One pass instead of two: read a record from the very start of `text` (which
-    /// goes on after it), and take it only when it is valid JSON in UTF-8 and
-    /// `accept` says yes to its [`RecordShape`]. Returns the outcome and the length of the record's
+    /// goes on after it), and take it only when it is valid JSON in UTF-8, has no
+    /// top-level key of a container or digest (`Records`, `Events`, `logEvents`,
+    /// `events`, `awslogs`, `digestStartTime`, `logFiles`: such objects are declined
+    /// as soon as the key is seen), and `accept` says yes to its [`RecordShape`]. Returns the outcome and the length of the record's
     /// text, or `None` with nothing taken: the reader then finds the record's end
     /// itself and calls [`RecordSink::add_record`] (or not). A sink without a
     /// one-pass reader keeps this default, which always says `None`.

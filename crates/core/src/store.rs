@@ -569,8 +569,6 @@ impl Store {
             event_source: f.raw(Top::EventSource),
             event_name: f.raw(Top::EventName).is_some(),
             event_time: f.raw(Top::EventTime).is_some(),
-            records: f.raw(Top::RecordsKey).is_some(),
-            digest: f.raw(Top::DigestStart).is_some() || f.raw(Top::LogFiles).is_some(),
             repeated_key,
         };
         if !accept(&shape) {

@@ -908,11 +908,15 @@ impl<'t, 's> Reader<'t, 's> {
     /// Recognise the object at `data[c]` and take what it holds.
     fn take_object(&mut self, src: &Src, c: usize, vote: Vote) -> Take {
         let data = src.data;
-        // A plain event (no `Records` list or digest keys to look into) is read in one
-        // pass by the sink, as the probe below would take it.
-        if let Some(e) = self.take_plain_record(src, c, &plainly_top_event) {
-            self.vote(vote, Unit::Event);
-            return Take::Done(e);
+        // A top-level value or array element that is plainly an event (no `Records`
+        // list or digest keys to look into) is read in one pass by the sink, as the
+        // probe below would take it. (Not in a text search, where most candidates are
+        // other objects: reading them twice would only add to its cost.)
+        if vote != Vote::No {
+            if let Some(e) = self.take_plain_record(src, c, &plainly_top_event) {
+                self.vote(vote, Unit::Event);
+                return Take::Done(e);
+            }
         }
         let (mut probe, mut end) = probe_object(data, c, true);
         if let ProbeEnd::Records(at) = end {
@@ -1551,9 +1555,10 @@ fn plainly_event(shape: &RecordShape<'_>) -> bool {
 }
 
 /// [`plainly_event`] for a top-level value or array element, which the whole-text
-/// reader probes for a `Records` list and a digest first: it has neither key.
+/// reader probes for a `Records` list and a digest first: the sink declines objects
+/// with those keys (see [`RecordSink::add_record_prefix`]).
 fn plainly_top_event(shape: &RecordShape<'_>) -> bool {
-    !shape.records && !shape.digest && plainly_event(shape)
+    plainly_event(shape)
 }
 
 /// At `data[j]` (a `{`): `Some(Some(k))` when an object opens whose first key is

@@ -175,7 +175,7 @@ impl<'a> Fields<'a> {
 }
 
 /// Number of slots in [`Fields`].
-pub const NSLOTS: usize = 29;
+pub const NSLOTS: usize = 26;
 
 /// Slots of [`Fields`].
 #[allow(missing_docs)]
@@ -212,12 +212,6 @@ pub enum Top {
     ConsoleLogin,
     /// The whole `userIdentity` value (raw text).
     UserIdentity,
-    /// A top-level `Records` value (tells a reader the object is a container).
-    RecordsKey,
-    /// A top-level `digestStartTime` value (digest files).
-    DigestStart,
-    /// A top-level `logFiles` value (digest files).
-    LogFiles,
 }
 
 /// Top-level keys read directly into a slot (the first 14 slots, in order).
@@ -324,9 +318,15 @@ static RECORD: Spec = Spec::new(&[
     Key::new("managementEvent", Want::Slot(12)),
     Key::new("eventID", Want::Slot(13)),
     Key::new("@timestamp", Want::Slot(1)),
-    Key::new("Records", Want::Slot(Top::RecordsKey as usize)),
-    Key::new("digestStartTime", Want::Slot(Top::DigestStart as usize)),
-    Key::new("logFiles", Want::Slot(Top::LogFiles as usize)),
+    // Keys of containers and digests: the fast path leaves such objects to others
+    // (a reader looks inside them; `Store::add` reads them with serde_json).
+    Key::new("Records", Want::Decline),
+    Key::new("Events", Want::Decline),
+    Key::new("logEvents", Want::Decline),
+    Key::new("events", Want::Decline),
+    Key::new("awslogs", Want::Decline),
+    Key::new("digestStartTime", Want::Decline),
+    Key::new("logFiles", Want::Decline),
 ]);
 
 /// Read the fields the store keeps from one record; errors (serde_json's) when it is
@@ -361,7 +361,7 @@ pub fn read_record_prefix(bytes: &[u8]) -> Option<(&str, Fields<'_>, bool)> {
 
 /// [`read_record`] by serde_json alone: the reference the fast path must agree with.
 pub fn read_record_serde(json: &str) -> Result<Fields<'_>, serde_json::Error> {
-    const ALL: [&str; 19] = [
+    const ALL: [&str; 16] = [
         "eventTime",
         "@timestamp",
         "eventSource",
@@ -378,9 +378,6 @@ pub fn read_record_serde(json: &str) -> Result<Fields<'_>, serde_json::Error> {
         "eventID",
         "userIdentity",
         "responseElements",
-        "Records",
-        "digestStartTime",
-        "logFiles",
     ];
     let top = pick_serde(json, &ALL)?;
     let mut f = [None; NSLOTS];
@@ -395,9 +392,6 @@ pub fn read_record_serde(json: &str) -> Result<Fields<'_>, serde_json::Error> {
     f[Top::OnBehalfOf as usize] = pick_lenient(obo, &["userId"])[0];
     f[Top::ConsoleLogin as usize] = pick_lenient(top[15], &["ConsoleLogin"])[0];
     f[Top::UserIdentity as usize] = top[14];
-    f[Top::RecordsKey as usize] = top[16];
-    f[Top::DigestStart as usize] = top[17];
-    f[Top::LogFiles as usize] = top[18];
     Ok(Fields::from_raw(f))
 }
 

@@ -91,6 +91,9 @@ impl Key {
 /// Where one wanted key's value goes.
 #[derive(Debug)]
 pub enum Want {
+    /// The object is not one this scan reads: give up at once (a container such as
+    /// `{"Records":[...]}` would otherwise be read whole only to be refused).
+    Decline,
     /// Its raw text goes to this slot.
     Slot(usize),
     /// It is an object whose own keys are captured by `spec` into the slots
@@ -314,6 +317,7 @@ impl<'a, const N: usize> Scanner<'a, '_, N> {
             };
             let end = match want {
                 None => self.value(v, depth)?,
+                Some(Want::Decline) => return None,
                 Some(Want::Slot(slot)) => {
                     let bit = 1u64 << (*slot % 64);
                     let e = if *b.get(v)? == b'"' {
