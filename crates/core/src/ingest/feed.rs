@@ -123,8 +123,9 @@ impl FileFeed {
         self.bytes
     }
 
-    /// Events stored from this file so far (for progress). Shapes read only at the
-    /// end (see the module docs) count here once finished.
+    /// Events read from this file so far (for progress; duplicates included, as in
+    /// the report's `events`). Shapes kept for the end (see the module docs) stay at
+    /// what was read before them; the report has the full count.
     pub fn events(&self) -> u32 {
         self.events
     }
