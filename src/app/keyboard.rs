@@ -18,18 +18,38 @@ fn typing_target(e: &ev::KeyboardEvent) -> Option<String> {
     matches!(tag.as_str(), "input" | "textarea" | "select").then(|| el.id())
 }
 
+thread_local! {
+    /// A step is being asked of the worker, and the rows pressed meanwhile.
+    static STEPPING: std::cell::Cell<(bool, i64)> = const { std::cell::Cell::new((false, 0)) };
+}
+
 /// Moves the selection by `delta` rows in table order and asks the table to show it.
+/// Key presses that come while the worker answers are added up and applied after it, so
+/// fast typing lands where the keys say.
 pub fn move_selection(state: AppState, delta: i64) {
-    let from = state.selected.get_untracked();
+    let (busy, queued) = STEPPING.get();
+    if busy {
+        STEPPING.set((true, queued + delta));
+        return;
+    }
+    STEPPING.set((true, 0));
     wasm_bindgen_futures::spawn_local(async move {
-        let request = Request::Step { from, delta };
-        if let Ok(Reply::Step(Some((index, pos)))) = state.engine.call(request).await {
-            // A later key press or click may have moved on already.
-            if state.selected.get_untracked() == from {
+        let mut delta = delta;
+        loop {
+            let from = state.selected.get_untracked();
+            let request = Request::Step { from, delta };
+            if let Ok(Reply::Step(Some((index, pos)))) = state.engine.call(request).await {
                 state.selected.set(Some(index));
                 state.reveal.set(Some(pos));
             }
+            let (_, queued) = STEPPING.get();
+            if queued == 0 {
+                break;
+            }
+            STEPPING.set((true, 0));
+            delta = queued;
         }
+        STEPPING.set((false, 0));
     });
 }
 

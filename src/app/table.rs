@@ -171,20 +171,14 @@ pub fn EventTable() -> impl IntoView {
             }
         });
     });
+    // Every position of the window, with its row once the worker has sent it (an empty
+    // placeholder row until then, so rows never shift while their neighbours arrive).
     let rows = Memo::new(move |_| {
         let (start, end) = range.get();
         cache.with(|(seq, map)| {
-            map.range(start..end)
-                .map(|(&pos, r)| (*seq, pos, r.clone()))
-                .collect::<Vec<(u64, usize, RowData)>>()
-        })
-    });
-    // Positions the rendered rows span (the window while its rows are on their way), so
-    // the spacers keep every row at its own height.
-    let rendered = Memo::new(move |_| {
-        rows.with(|r| match (r.first(), r.last()) {
-            (Some(a), Some(b)) => (a.1, b.1 + 1),
-            _ => range.get(),
+            (start..end)
+                .map(|pos| (*seq, pos, map.get(&pos).cloned()))
+                .collect::<Vec<(u64, usize, Option<RowData>)>>()
         })
     });
     let cols = Memo::new(move |_| {
@@ -276,11 +270,17 @@ pub fn EventTable() -> impl IntoView {
                         <span class="ts-table__th ts-table__th--mark" title="Failed calls are marked ✖"></span>
                         {move || cols.get().into_iter().map(|c| header_cell(state, c)).collect_view()}
                     </div>
-                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", rendered.get().0 as f64 * ROW_HEIGHT)></div>
-                    <For each=move || rows.get() key=|(seq, pos, r)| (*seq, *pos, r.row.index) let:item>
-                        {row_view(state, item.1, item.2, cols, grid)}
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></div>
+                    <For each=move || rows.get() key=|(seq, pos, r)| (*seq, *pos, r.as_ref().map(|r| r.row.index)) let:item>
+                        {match item.2 {
+                            Some(data) => row_view(state, item.1, data, cols, grid).into_any(),
+                            None => view! {
+                                <div class="ts-table__row ts-table__row--pending" role="row" aria-busy="true"
+                                    style:grid-template-columns=move || grid.get()></div>
+                            }.into_any(),
+                        }}
                     </For>
-                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", total.get().saturating_sub(rendered.get().1) as f64 * ROW_HEIGHT)></div>
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", total.get().saturating_sub(range.get().1) as f64 * ROW_HEIGHT)></div>
                 </div>
                 <Show when=move || empty.get()>
                     <Welcome/>
