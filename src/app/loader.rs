@@ -183,7 +183,9 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     .with_untracked(|d| d.total)
                     .max(progress.events.get_untracked()),
             );
-            if now() - last_publish > every {
+            // The first file shows at once; later ones now and then.
+            let first = progress.files.get_untracked().1 == 1;
+            if first || now() - last_publish > every {
                 // Views are computed by the worker between files; space the refreshes by
                 // how long the last one kept the page waiting.
                 let start = now();

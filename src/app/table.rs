@@ -271,7 +271,7 @@ pub fn EventTable() -> impl IntoView {
                         {move || cols.get().into_iter().map(|c| header_cell(state, c)).collect_view()}
                     </div>
                     <div class="ts-table__spacer-row" style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></div>
-                    <For each=move || rows.get() key=|(seq, pos, r)| (*seq, *pos, r.as_ref().map(|r| r.row.index)) let:item>
+                    <For each=move || rows.get() key=|(_, pos, r)| (*pos, r.as_ref().map(|r| (r.row.index, r.raw.is_some()))) let:item>
                         {match item.2 {
                             Some(data) => row_view(state, item.1, data, cols, grid).into_any(),
                             None => view! {

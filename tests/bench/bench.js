@@ -91,8 +91,9 @@ async function openPage(context, url) {
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`   page error: ${err.message}`));
   await page.goto(url);
+  // Ready when idle with the engine's worker answering (it reports its memory).
   await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.dataset.busy === 'false'
-    && window.__benchWasm);
+    && window.__wasmBytes() > 0);
   return page;
 }
 
