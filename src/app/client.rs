@@ -23,6 +23,10 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker, WorkerOptions, WorkerType}
 use crate::worker::protocol::{FromWorker, Reply, Request, ToWorker, ViewData, ViewSpec};
 use crate::worker::LOADER_URL;
 
+/// Worker deaths in a row (without a view answered in between) after which it is not
+/// started again.
+const MAX_DEATHS: u32 = 3;
+
 type Waiter = oneshot::Sender<Result<Reply, String>>;
 type Answer = oneshot::Receiver<Result<Reply, String>>;
 type Progress = Rc<dyn Fn(f64, usize)>;
@@ -49,6 +53,9 @@ struct Conn {
     on_progress: RefCell<Option<Progress>>,
     /// Keeps the handlers of every worker started alive (one pair per worker).
     handlers: RefCell<Vec<Handler>>,
+    /// Worker deaths since the last view answer (a view that kills the worker every time
+    /// must not restart it forever).
+    deaths: Cell<u32>,
     /// A view request is out; the newest spec asked meanwhile waits here.
     view_out: Cell<bool>,
     view_next: RefCell<Option<ViewSpec>>,
@@ -188,6 +195,16 @@ impl EngineHandle {
             let _ = w.send(Err(reason.clone()));
         }
         self.pending.set(0);
+        let deaths = conn.deaths.get() + 1;
+        conn.deaths.set(deaths);
+        if deaths >= MAX_DEATHS {
+            self.recovering.set(false);
+            self.crash.set(Some(format!(
+                "{reason}; it stopped {deaths} times in a row, so it was not started again: \
+                 reload the page to start over"
+            )));
+            return;
+        }
         // The new worker counts its answers from one again.
         self.data.update(|d| Arc::make_mut(d).seq = 0);
         self.crash.set(Some(reason));
@@ -377,6 +394,7 @@ impl EngineHandle {
             loop {
                 let answer = this.call(Request::View(Box::new(spec))).await;
                 if let Ok(Reply::View(data)) = answer {
+                    this.conn().deaths.set(0);
                     let newer = data.seq > this.data.with_untracked(|d| d.seq);
                     if newer {
                         this.data.set(Arc::new(*data));
