@@ -165,7 +165,7 @@ impl EngineHandle {
                 }
                 let waiter = conn.waiting.borrow_mut().remove(&id);
                 if let Some(w) = waiter {
-                    let _ = w.send(Ok(reply));
+                    let _ = w.send(Ok(*reply));
                 }
             }
             FromWorker::Progress { bytes, events } => {

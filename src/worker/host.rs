@@ -161,7 +161,7 @@ impl Host {
         post(
             &FromWorker::Reply {
                 id,
-                reply,
+                reply: Box::new(reply),
                 memory: memory_bytes(),
                 version: self.version.get(),
             },

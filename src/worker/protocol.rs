@@ -213,7 +213,7 @@ pub enum FromWorker {
         /// The request's id.
         id: u32,
         /// The answer.
-        reply: Reply,
+        reply: Box<Reply>,
         /// The worker's wasm memory in bytes, after the request.
         memory: f64,
         /// The engine's content version after the request.
