@@ -53,6 +53,8 @@ struct Conn {
     on_progress: RefCell<Option<Progress>>,
     /// Keeps the handlers of every worker started alive (one pair per worker).
     handlers: RefCell<Vec<Handler>>,
+    /// Counts the workers started; a death report names the worker it is about.
+    generation: Cell<u32>,
     /// Worker deaths since the last view answer (a view that kills the worker every time
     /// must not restart it forever).
     deaths: Cell<u32>,
@@ -116,12 +118,14 @@ impl EngineHandle {
             }
         };
         let this = *self;
+        let generation = conn.generation.get().wrapping_add(1);
+        conn.generation.set(generation);
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
             let Ok(e) = e.dyn_into::<MessageEvent>() else {
                 return;
             };
             if let Ok(msg) = serde_wasm_bindgen::from_value::<FromWorker>(e.data()) {
-                this.receive(msg);
+                this.receive(generation, msg);
             }
         });
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
@@ -130,7 +134,10 @@ impl EngineHandle {
                 .map(|e| e.message())
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| "the engine's worker stopped".into());
-            this.died(message);
+            // A panic also posts its own message just before the trap this error reports;
+            // give that plainer reason a moment to arrive first.
+            gloo::timers::callback::Timeout::new(100, move || this.died(generation, message))
+                .forget();
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -141,7 +148,7 @@ impl EngineHandle {
         conn.worker.replace(Some(worker));
     }
 
-    fn receive(&self, msg: FromWorker) {
+    fn receive(&self, generation: u32, msg: FromWorker) {
         let conn = self.conn();
         match msg {
             FromWorker::Ready => {
@@ -174,16 +181,21 @@ impl EngineHandle {
                     cb(bytes, events);
                 }
             }
-            FromWorker::Crashed { message } => self.died(message),
+            FromWorker::Crashed { message } => self.died(generation, message),
         }
     }
 
     /// The worker is gone: fail what waits on it, start another, and reload the kept
     /// files into it, in their order.
-    fn died(&self, message: String) {
+    fn died(&self, generation: u32, message: String) {
         let conn = self.conn();
+        // The panic hook's message and the error event both report one death; only the
+        // first report about the current worker counts.
+        if generation != conn.generation.get() {
+            return;
+        }
         let Some(worker) = conn.worker.borrow_mut().take() else {
-            return; // the panic hook's message and the error event both report one death
+            return;
         };
         worker.terminate();
         let reason = format!("the engine hit an internal error ({message})");
