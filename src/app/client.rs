@@ -81,6 +81,8 @@ pub struct EngineHandle {
     pub crash: RwSignal<Option<String>>,
     /// The worker is reloading files after a crash.
     pub recovering: RwSignal<bool>,
+    /// Content was published and the views have not been answered since.
+    refreshing: RwSignal<bool>,
 }
 
 impl EngineHandle {
@@ -95,6 +97,7 @@ impl EngineHandle {
             memory: RwSignal::new(0.0),
             crash: RwSignal::new(None),
             recovering: RwSignal::new(false),
+            refreshing: RwSignal::new(false),
         };
         handle.spawn();
         handle
@@ -370,12 +373,14 @@ impl EngineHandle {
     pub fn publish(&self) {
         let latest = self.latest.get_untracked();
         if self.published.get_untracked() != latest {
+            self.refreshing.set(true);
             self.published.set(latest);
         }
     }
 
     /// Refreshes the views even if the content version looks the same.
     fn publish_now(&self) {
+        self.refreshing.set(true);
         self.published.update(|v| *v = v.wrapping_add(1_000_000));
     }
 
@@ -386,7 +391,7 @@ impl EngineHandle {
 
     /// Whether requests are waiting for answers (tracked).
     pub fn busy(&self) -> bool {
-        self.pending.get() > 0 || self.recovering.get()
+        self.pending.get() > 0 || self.recovering.get() || self.refreshing.get()
     }
 
     /// Asks for the views of `spec`; the answer lands in [`Self::data`]. While one view
@@ -422,6 +427,9 @@ impl EngineHandle {
                 }
             }
             this.conn().view_out.set(false);
+            // Every view asked for so far is answered (a publish is always followed by a
+            // view request before any answer can arrive).
+            this.refreshing.set(false);
         });
     }
 }
