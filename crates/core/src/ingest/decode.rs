@@ -23,43 +23,21 @@ pub struct Gunzipped {
 /// Gunzip `bytes` (all members), keeping whatever was decoded before any damage and
 /// stopping once `cap` bytes are out.
 pub fn gunzip(bytes: &[u8], cap: u64) -> Gunzipped {
-    let mut decoder = MultiGzDecoder::new(bytes);
-    let mut data = Vec::with_capacity(bytes.len().saturating_mul(8).min(64 << 20));
-    let mut chunk = vec![0u8; 256 * 1024];
-    let mut problem = None;
-    let mut capped = false;
-    loop {
-        match decoder.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => {
-                let room = cap.saturating_sub(data.len() as u64);
-                if (n as u64) > room {
-                    data.extend_from_slice(&chunk[..room as usize]);
-                    capped = true;
-                    break;
-                }
-                data.extend_from_slice(&chunk[..n]);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                problem = Some(describe_gzip_error(&e));
-                break;
-            }
-        }
-    }
-    Gunzipped {
-        data,
-        problem,
-        capped,
-    }
+    let reserve = bytes.len().saturating_mul(8).min(64 << 20);
+    decode(bytes, cap, 0, Vec::with_capacity(reserve)).0
 }
 
 /// [`gunzip`] without keeping the first `skip` decoded bytes: `data` holds the
 /// output from `skip` on (the stream is decoded, checked and capped exactly as by
 /// [`gunzip`]); also returns the whole decoded length.
 pub fn gunzip_skip(bytes: &[u8], cap: u64, skip: u64) -> (Gunzipped, u64) {
+    decode(bytes, cap, skip, Vec::new())
+}
+
+/// The one decoding loop: decodes every member of `bytes` up to `cap` bytes of output,
+/// appends the output from `skip` on to `data`, and returns it with the decoded length.
+fn decode(bytes: &[u8], cap: u64, skip: u64, mut data: Vec<u8>) -> (Gunzipped, u64) {
     let mut decoder = MultiGzDecoder::new(bytes);
-    let mut data = Vec::new();
     let mut chunk = vec![0u8; 256 * 1024];
     let mut total = 0u64;
     let mut problem = None;
