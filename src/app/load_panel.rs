@@ -89,7 +89,7 @@ fn LoadProgressLine() -> impl IntoView {
     let shown = move || state.loading.get() > 0 && p.total.get() > 0.0;
     let text = move || {
         let (bytes, total) = (p.bytes.get(), p.total.get());
-        let secs = ((now() - p.started.get()) / 1000.0).max(0.001);
+        let secs = ((loader::now() - p.started.get()) / 1000.0).max(0.001);
         let (files, done) = p.files.get();
         format!(
             "{} of {} MB · {:.0} MB/s · {} events · file {} of {}",
@@ -133,11 +133,4 @@ fn mb(bytes: f64) -> String {
     } else {
         format!("{:.1}", bytes / 1e6)
     }
-}
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
 }

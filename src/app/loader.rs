@@ -262,17 +262,8 @@ async fn is_gzip(file: &File) -> bool {
     }
 }
 
-/// How big the page's wasm memory has grown (it never shrinks).
-pub fn wasm_memory_bytes() -> f64 {
-    let memory = wasm_bindgen::memory();
-    js_sys::Reflect::get(&memory, &JsValue::from_str("buffer"))
-        .and_then(|b| js_sys::Reflect::get(&b, &JsValue::from_str("byteLength")))
-        .ok()
-        .and_then(|v| v.as_f64())
-        .unwrap_or(0.0)
-}
-
-fn now() -> f64 {
+/// Milliseconds since the page started (`performance.now()`).
+pub(crate) fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())

@@ -69,7 +69,7 @@ pub fn run() {
             .map(|s| (*s).to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".into());
-        post(&FromWorker::Crashed { message }, None);
+        post(&FromWorker::Crashed { message });
     }));
     let host = Rc::new(Host {
         engine: RefCell::new(Engine::new()),
@@ -122,7 +122,7 @@ pub fn run() {
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    post(&FromWorker::Ready, None);
+    post(&FromWorker::Ready);
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -136,7 +136,7 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-fn post(msg: &FromWorker, _transfer: Option<&JsValue>) {
+fn post(msg: &FromWorker) {
     if let Ok(v) = serde_wasm_bindgen::to_value(msg) {
         let _ = scope().post_message(&v);
     }
@@ -158,15 +158,12 @@ async fn yield_now() {
 
 impl Host {
     fn reply(&self, id: u32, reply: Reply) {
-        post(
-            &FromWorker::Reply {
-                id,
-                reply: Box::new(reply),
-                memory: memory_bytes(),
-                version: self.version.get(),
-            },
-            None,
-        );
+        post(&FromWorker::Reply {
+            id,
+            reply: Box::new(reply),
+            memory: memory_bytes(),
+            version: self.version.get(),
+        });
     }
 
     fn bump(&self) {
@@ -258,13 +255,10 @@ impl Host {
                         if t - last_progress > PROGRESS_MS {
                             last_progress = t;
                             let events = self.engine.borrow().len();
-                            post(
-                                &FromWorker::Progress {
-                                    bytes: read,
-                                    events,
-                                },
-                                None,
-                            );
+                            post(&FromWorker::Progress {
+                                bytes: read,
+                                events,
+                            });
                         }
                         if t - slice_start > SLICE_MS && !queue.borrow().is_empty() {
                             yield_now().await;
