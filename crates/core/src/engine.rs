@@ -338,13 +338,89 @@ impl<'a> Keyer<'a> {
         }
     }
 
-    /// Count keys over `ids`.
+    /// Count keys over `ids`. The field's column is looked up once, not per event: this
+    /// loop runs over every event of a view for every facet.
     fn counts(&self, ids: &[u32]) -> Vec<u32> {
         let mut c = vec![0u32; self.len()];
-        for &i in ids {
-            c[self.key(i) as usize] += 1;
+        let s = self.store;
+        match self.field {
+            Field::Service => {
+                for &i in ids {
+                    c[s.service_id(i) as usize] += 1;
+                }
+            }
+            Field::ReadOnly => {
+                for &i in ids {
+                    c[match s.read_only(i) {
+                        None => 0,
+                        Some(false) => 1,
+                        Some(true) => 2,
+                    }] += 1;
+                }
+            }
+            Field::Outcome => {
+                for &i in ids {
+                    c[if s.failed(i) { 2 } else { 1 }] += 1;
+                }
+            }
+            f => match f.col() {
+                Some(col) => {
+                    let col = s.col(col);
+                    for &i in ids {
+                        c[col[i as usize] as usize] += 1;
+                    }
+                }
+                None => {
+                    for &i in ids {
+                        c[self.key(i) as usize] += 1;
+                    }
+                }
+            },
         }
         c
+    }
+}
+
+/// Every live event in one table order (from [`Engine::order`]).
+#[derive(Debug, Clone)]
+pub struct Order {
+    /// The field it sorts by.
+    pub by: Field,
+    /// Whether it is descending.
+    pub descending: bool,
+    /// Live events in order.
+    ids: Vec<u32>,
+    /// Each event slot's position in `ids` (`u32::MAX` when not in it).
+    rank: Vec<u32>,
+}
+
+impl Order {
+    /// Distinct `ids` in this order, as [`Engine::sort`] would put them on the content
+    /// the order was made from; ids not in the order (not live then) go last, by index.
+    /// Many ids cost one walk over the order, few cost a sort of their positions.
+    pub fn arrange(&self, ids: &[u32]) -> Vec<u32> {
+        let pos = |i: u32| self.rank.get(i as usize).copied().unwrap_or(u32::MAX);
+        if ids.len() >= self.ids.len() / 8 {
+            let mut member = vec![0u64; self.rank.len().div_ceil(64)];
+            let mut inside = 0;
+            for &i in ids {
+                if pos(i) != u32::MAX {
+                    member[i as usize / 64] |= 1 << (i % 64);
+                    inside += 1;
+                }
+            }
+            if inside == ids.len() {
+                return self
+                    .ids
+                    .iter()
+                    .copied()
+                    .filter(|&i| member[i as usize / 64] >> (i % 64) & 1 != 0)
+                    .collect();
+            }
+        }
+        let mut out = ids.to_vec();
+        out.sort_unstable_by_key(|&i| (pos(i), i));
+        out
     }
 }
 
@@ -445,22 +521,45 @@ impl Engine {
     /// `descending`). Text fields sort by their text, absent values first
     /// (ascending); times numerically, unknown times first (ascending).
     pub fn sort(&self, ids: &mut [u32], by: Field, descending: bool) {
-        if by == Field::EventTime {
+        // Every event gets its key next to it and the pairs are sorted (no lookups while
+        // comparing); ties are broken by index, so the unstable sort is deterministic.
+        // Keys are the field's order mapped onto u64, inverted when descending.
+        let flip = |k: u64| if descending { !k } else { k };
+        let mut keyed: Vec<(u64, u32)> = if by == Field::EventTime {
             let t = self.store.times();
-            if descending {
-                ids.sort_by(|&a, &b| t[b as usize].cmp(&t[a as usize]).then(a.cmp(&b)));
-            } else {
-                ids.sort_by(|&a, &b| t[a as usize].cmp(&t[b as usize]).then(a.cmp(&b)));
-            }
-            return;
-        }
-        let k = Keyer::new(&self.store, by, &[]);
-        let rank = k.ranks();
-        let r = |i: u32| rank.get(k.key(i) as usize).copied().unwrap_or(0);
-        if descending {
-            ids.sort_by(|&a, &b| r(b).cmp(&r(a)).then(a.cmp(&b)));
+            ids.iter()
+                .map(|&i| (flip((t[i as usize] as u64) ^ (1 << 63)), i))
+                .collect()
         } else {
-            ids.sort_by(|&a, &b| r(a).cmp(&r(b)).then(a.cmp(&b)));
+            let k = Keyer::new(&self.store, by, &[]);
+            let rank = k.ranks();
+            ids.iter()
+                .map(|&i| {
+                    let r = rank.get(k.key(i) as usize).copied().unwrap_or(0);
+                    (flip(u64::from(r)), i)
+                })
+                .collect()
+        };
+        keyed.sort_unstable();
+        for (slot, (_, i)) in ids.iter_mut().zip(keyed) {
+            *slot = i;
+        }
+    }
+
+    /// Every live event in table order by `by`, made once per content so that each
+    /// view's events are put in order without sorting them again (see [`Order::arrange`]).
+    pub fn order(&self, by: Field, descending: bool) -> Order {
+        let mut ids = self.store.live_ids();
+        self.sort(&mut ids, by, descending);
+        let mut rank = vec![u32::MAX; self.store.slots()];
+        for (r, &i) in ids.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        Order {
+            by,
+            descending,
+            ids,
+            rank,
         }
     }
 
@@ -469,18 +568,54 @@ impl Engine {
     pub fn facet(&self, ids: &[u32], field: Field, top: usize) -> Facet {
         let k = Keyer::new(&self.store, field, ids);
         let counts = k.counts(ids);
-        let mut values: Vec<(String, u32)> = Vec::new();
-        let mut merged: FxHashMap<String, u32> = FxHashMap::default();
+        // Labels are borrowed from the dictionaries: only the `top` shown are copied.
+        let mut merged: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
         for (key, &n) in counts.iter().enumerate().skip(1) {
             if n > 0 {
-                *merged.entry(k.label(key as u32).into_owned()).or_default() += n;
+                *merged.entry(k.label(key as u32)).or_default() += n;
             }
         }
         let distinct = merged.len() as u32;
-        values.extend(merged);
-        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut values: Vec<(Cow<'_, str>, u32)> = merged.into_iter().collect();
+        let by_count = |a: &(Cow<'_, str>, u32), b: &(Cow<'_, str>, u32)| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        };
+        if values.len() > top && top > 0 {
+            values.select_nth_unstable_by(top - 1, by_count);
+        }
         values.truncate(top);
-        Facet { values, distinct }
+        values.sort_by(by_count);
+        Facet {
+            values: values
+                .into_iter()
+                .map(|(v, n)| (v.into_owned(), n))
+                .collect(),
+            distinct,
+        }
+    }
+
+    /// The one value of `field` among `ids` when there is exactly one (events without
+    /// the field do not count), as [`Engine::facet`] would list it alone. Stops at the
+    /// second value it meets, so a mixed view costs a few events, not all of them.
+    pub fn uniform(&self, ids: &[u32], field: Field) -> Option<String> {
+        if field == Field::EventTime {
+            let f = self.facet(ids, field, 2);
+            return (f.values.len() == 1).then(|| f.values[0].0.clone());
+        }
+        let k = Keyer::new(&self.store, field, &[]);
+        let mut only = None;
+        for &i in ids {
+            let key = k.key(i);
+            if key == 0 {
+                continue;
+            }
+            match only {
+                None => only = Some(key),
+                Some(o) if o != key => return None,
+                Some(_) => {}
+            }
+        }
+        only.map(|key| k.label(key).into_owned())
     }
 
     /// Group `ids` by `keys` (one level per key): most events first, then by key.
@@ -602,29 +737,45 @@ impl Engine {
             }
             n
         };
-        // Accounts come from two dictionaries: count distinct texts.
-        let mut accounts: FxHashMap<&str, ()> = FxHashMap::default();
-        let mut first = None::<i64>;
-        let mut last = None::<i64>;
+        // Accounts come from two dictionaries: mark the keys seen in each, then count
+        // the distinct texts of the marked keys.
+        let recipient = s.col(Col::RecipientAccountId);
+        let identity = s.col(Col::IdentityAccountId);
+        let mut seen_recipient = vec![false; s.dict(Col::RecipientAccountId).len()];
+        let mut seen_identity = vec![false; s.dict(Col::IdentityAccountId).len()];
+        let times = s.times();
+        let mut first = i64::MAX;
+        let mut last = i64::MIN;
         let mut failed = 0;
         for &i in ids {
-            let a = match s.value(Col::RecipientAccountId, i) {
-                "" => s.value(Col::IdentityAccountId, i),
-                a => a,
-            };
-            if !a.is_empty() {
-                accounts.insert(a, ());
+            let r = recipient[i as usize] as usize;
+            if r != 0 {
+                seen_recipient[r] = true;
+            } else {
+                seen_identity[identity[i as usize] as usize] = true;
             }
-            if let Some(t) = s.time(i) {
-                first = Some(first.map_or(t, |f| f.min(t)));
-                last = Some(last.map_or(t, |l| l.max(t)));
+            let t = times[i as usize];
+            if t != crate::store::NO_TIME {
+                first = first.min(t);
+                last = last.max(t);
             }
             failed += u32::from(s.failed(i));
         }
+        let mut accounts: FxHashMap<&str, ()> = FxHashMap::default();
+        for (c, seen) in [
+            (Col::RecipientAccountId, &seen_recipient),
+            (Col::IdentityAccountId, &seen_identity),
+        ] {
+            for (k, _) in seen.iter().enumerate().skip(1).filter(|(_, &on)| on) {
+                accounts.insert(s.dict(c).value(k as u32), ());
+            }
+        }
+        accounts.remove("");
+        let timed = first <= last;
         Summary {
             events: ids.len() as u32,
-            first_ms: first,
-            last_ms: last,
+            first_ms: timed.then_some(first),
+            last_ms: timed.then_some(last),
             accounts: accounts.len() as u32,
             regions: distinct(s.dict(Col::AwsRegion).len(), &|i| {
                 s.col(Col::AwsRegion)[i as usize]

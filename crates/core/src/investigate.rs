@@ -440,16 +440,25 @@ pub fn histogram(
         failed: vec![0; n],
         ..Histogram::default()
     };
+    let times = store.times();
+    // `bucket_ms` is at least a second (positive).
+    let width = bucket_ms.unsigned_abs();
     for &i in ids {
-        let Some(t) = store.time(i) else {
+        let t = times
+            .get(i as usize)
+            .copied()
+            .unwrap_or(crate::store::NO_TIME);
+        if t == crate::store::NO_TIME {
             h.untimed += 1;
             continue;
-        };
+        }
         if t < from || t >= to {
             h.outside += 1;
             continue;
         }
-        let b = ((i128::from(t) - i128::from(start_ms)) / i128::from(bucket_ms)) as usize;
+        // `start_ms <= from <= t`: the difference is exact as u64 even when the i64
+        // subtraction would overflow.
+        let b = (t.wrapping_sub(start_ms) as u64 / width) as usize;
         let Some(slot) = (if store.failed(i) {
             h.failed.get_mut(b)
         } else {

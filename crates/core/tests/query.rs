@@ -725,3 +725,93 @@ fn param_columns_agree_with_a_serde_json_reading() {
         assert_eq!(got, want[..want.len().min(5)], "{label}, every third event");
     }
 }
+
+/// Brute-force references for the view's parts: a sort with a comparator on row text,
+/// the one value of a field, and the summary's distinct accounts.
+#[test]
+fn orders_uniform_values_and_summaries_match_brute_force() {
+    let engines: Vec<Engine> = [Some(generated_engine(900)), corpus_engine()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    for e in &engines {
+        let all = e.query("").unwrap();
+        // Subsets from dense to sparse, so both ways of arranging are used.
+        let subsets: Vec<Vec<u32>> = [1, 2, 3, 7, 20, 200]
+            .iter()
+            .map(|&every| all.iter().copied().filter(|_| rnd(every) == 0).collect())
+            .chain([all.clone(), Vec::new()])
+            .collect();
+        for by in [
+            Field::EventTime,
+            Field::EventName,
+            Field::Service,
+            Field::ReadOnly,
+            Field::SourceIpAddress,
+        ] {
+            for descending in [false, true] {
+                let order = e.order(by, descending);
+                for ids in &subsets {
+                    let mut expect = ids.clone();
+                    expect.sort_by(|&a, &b| {
+                        let key = |i: u32| match by {
+                            Field::EventTime => {
+                                (e.row(i).time_ms.unwrap_or(i64::MIN), String::new())
+                            }
+                            f => (0, e.field_value(i, f)),
+                        };
+                        let o = key(a).cmp(&key(b));
+                        (if descending { o.reverse() } else { o }).then(a.cmp(&b))
+                    });
+                    let mut sorted = ids.clone();
+                    e.sort(&mut sorted, by, descending);
+                    assert_eq!(sorted, expect, "sort by {by:?} desc={descending}");
+                    assert_eq!(
+                        order.arrange(ids),
+                        expect,
+                        "order by {by:?} desc={descending}"
+                    );
+                }
+            }
+        }
+        for ids in &subsets {
+            for f in [
+                Field::EventName,
+                Field::EventSource,
+                Field::ErrorCode,
+                Field::AwsRegion,
+            ] {
+                let facet = e.facet(ids, f, 2);
+                let expect = (facet.values.len() == 1).then(|| facet.values[0].0.clone());
+                assert_eq!(e.uniform(ids, f), expect, "{f:?}");
+            }
+            let mut accounts: Vec<String> = ids
+                .iter()
+                .map(|&i| e.row(i).account)
+                .filter(|a| !a.is_empty())
+                .collect();
+            accounts.sort();
+            accounts.dedup();
+            let times: Vec<i64> = ids.iter().filter_map(|&i| e.row(i).time_ms).collect();
+            let sum = e.summary(ids);
+            assert_eq!(sum.accounts as usize, accounts.len());
+            assert_eq!(sum.first_ms, times.iter().min().copied());
+            assert_eq!(sum.last_ms, times.iter().max().copied());
+        }
+        // One event name: uniform names it; a narrowed query keeps it.
+        if let Some(&first) = all.first() {
+            let name = e.row(first).event_name;
+            if !name.is_empty() {
+                let ids = e.query(&format!("eventName:\"{name}\"")).unwrap();
+                assert_eq!(e.uniform(&ids, Field::EventName), Some(name));
+            }
+        }
+    }
+}
