@@ -63,6 +63,20 @@ struct Conn {
     view_next: RefCell<Option<ViewSpec>>,
 }
 
+/// A load sent to the worker and not answered yet (see [`EngineHandle::start_load`]).
+pub struct PendingLoad {
+    name: String,
+    file: File,
+    answer: Answer,
+}
+
+/// Bytes already in the page (a paste, the sample) as a `File` the worker can read.
+pub fn file_from_bytes(name: &str, bytes: &[u8]) -> Result<File, String> {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    File::new_with_u8_array_sequence(&parts, name)
+        .map_err(|_| "the browser could not hold this text as a file".to_string())
+}
+
 /// Handle on the engine's worker, `Copy`, shared through the app state.
 #[derive(Clone, Copy)]
 pub struct EngineHandle {
@@ -127,7 +141,8 @@ impl EngineHandle {
             let Ok(e) = e.dyn_into::<MessageEvent>() else {
                 return;
             };
-            if let Ok(msg) = serde_wasm_bindgen::from_value::<FromWorker>(e.data()) {
+            let text = e.data().as_string().unwrap_or_default();
+            if let Ok(msg) = serde_json::from_str::<FromWorker>(&text) {
                 this.receive(generation, msg);
             }
         });
@@ -328,23 +343,25 @@ impl EngineHandle {
         self.conn().on_progress.replace(Some(Rc::new(cb)));
     }
 
-    /// Loads one file in the worker; the reply is [`Reply::Loaded`].
-    pub async fn load(&self, name: &str, file: &File) -> Result<Reply, String> {
+    /// Sends a file to load now, behind whatever the worker is doing; its answer
+    /// ([`Reply::Loaded`]) is awaited with [`Self::finish_load`]. Sending the next file
+    /// before the current one is done keeps the worker from waiting for the page.
+    pub fn start_load(&self, name: &str, file: &File) -> PendingLoad {
         let request = Request::Load {
             name: name.to_string(),
         };
-        let reply = self.call_with(request, Some(file)).await;
-        self.keep(&reply, name, file);
-        reply
+        PendingLoad {
+            name: name.to_string(),
+            file: file.clone(),
+            answer: self.send(request, Some(file)),
+        }
     }
 
-    /// Loads bytes already in the page (a paste, the sample) as a file.
-    pub async fn load_bytes(&self, name: &str, bytes: &[u8]) -> Result<Reply, String> {
-        let parts = Array::of1(&Uint8Array::from(bytes));
-        match File::new_with_u8_array_sequence(&parts, name) {
-            Ok(file) => self.load(name, &file).await,
-            Err(_) => Err("the browser could not hold this text as a file".into()),
-        }
+    /// Waits for a load's answer, and keeps the file should the worker die later.
+    pub async fn finish_load(&self, load: PendingLoad) -> Result<Reply, String> {
+        let reply = self.finish(load.answer).await;
+        self.keep(&reply, &load.name, &load.file);
+        reply
     }
 
     /// Asks the running load to stop at its next chunk.

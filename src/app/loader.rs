@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DataTransfer, File, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
+use super::client::{file_from_bytes, PendingLoad};
 use super::state::AppState;
 use crate::worker::protocol::Reply;
 
@@ -26,10 +27,11 @@ pub enum Source {
     Entry(FileSystemEntry),
 }
 
-/// How long a batch may run before the views are refreshed with what is loaded so far;
-/// stretched when refreshing is slow (a big store), so refreshes take at most about a
-/// fifth of the load time.
+/// How long a batch may run before the views are refreshed with what is loaded so far
+/// (at least; see [`PUBLISH_COST_SHARE`]).
 const PUBLISH_EVERY_MS: f64 = 700.0;
+/// Refreshes during a load are at least this many times the last view's cost apart.
+const PUBLISH_COST_SHARE: f64 = 10.0;
 
 /// wasm32 memory ends at 4 GiB; the store is kept under this so queries, views and the
 /// file being read still have room.
@@ -130,27 +132,30 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         progress.files.update(|(n, _)| *n += items.len() as u32);
 
         let mut last_publish = now();
-        let mut every = PUBLISH_EVERY_MS;
+        // Each file is sent as soon as the one before it starts loading, so the worker
+        // never waits for the page between files (the page may be busy drawing a view).
         let mut rest = items.into_iter();
-        for source in rest.by_ref() {
-            if progress.cancel.get_untracked() {
-                skip(state, &source, "not loaded: loading was cancelled");
-                break;
-            }
-            let name = source_name(&source).to_string();
-            progress.current.set(name.clone());
-            let done_before = progress.bytes.get_untracked();
-            let size = size(&source);
-            state.engine.on_progress(move |bytes, events| {
-                progress.bytes.set(done_before + bytes.min(size));
-                progress.events.set(events);
-            });
-            let answer = match &source {
-                Source::Bytes(_, bytes) => state.engine.load_bytes(&name, bytes).await,
-                Source::File(_, file) => state.engine.load(&name, file).await,
-                Source::Entry(_) => continue,
+        let mut ahead: Option<(Started, f64)> = None;
+        loop {
+            let next = if progress.cancel.get_untracked() {
+                None
+            } else {
+                rest.by_ref().find_map(|source| start(state, source))
             };
-            progress.bytes.set(done_before + size);
+            let Some((current, done_before)) = ahead.take() else {
+                match next {
+                    Some(n) => {
+                        ahead = Some(follow(state, n));
+                        continue;
+                    }
+                    None => break,
+                }
+            };
+            let answer = state.engine.finish_load(current.pending).await;
+            progress.bytes.set(done_before + current.size);
+            // The next file's progress is heard from now on.
+            ahead = next.map(|n| follow(state, n));
+            let name = current.name;
             match answer {
                 Ok(Reply::Loaded {
                     cancelled: true, ..
@@ -183,15 +188,15 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     .with_untracked(|d| d.total)
                     .max(progress.events.get_untracked()),
             );
-            // The first file shows at once; later ones now and then.
+            // The first file shows at once; later ones now and then, spaced by what the
+            // last view cost the worker, so refreshing takes at most about a tenth of
+            // the load.
             let first = progress.files.get_untracked().1 == 1;
+            let every = PUBLISH_EVERY_MS
+                .max(state.engine.data.with_untracked(|d| d.compute_ms) * PUBLISH_COST_SHARE);
             if first || now() - last_publish > every {
-                // Views are computed by the worker between files; space the refreshes by
-                // how long the last one kept the page waiting.
-                let start = now();
                 state.engine.publish();
                 last_publish = now();
-                every = PUBLISH_EVERY_MS.max((last_publish - start) * 4.0);
             }
         }
         for source in rest {
@@ -200,6 +205,49 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         state.engine.publish();
         state.loading.update(|n| *n = n.saturating_sub(1));
     });
+}
+
+/// A file sent to the worker.
+struct Started {
+    name: String,
+    size: f64,
+    pending: PendingLoad,
+}
+
+/// Sends a source to the worker (it waits there behind the file loading now); a source
+/// the browser cannot hold as a file is named with the reason instead.
+fn start(state: AppState, source: Source) -> Option<Started> {
+    let name = source_name(&source).to_string();
+    let file = match source {
+        Source::File(_, file) => file,
+        Source::Bytes(_, bytes) => match file_from_bytes(&name, &bytes) {
+            Ok(file) => file,
+            Err(reason) => {
+                state.read_errors.update(|v| v.push((name, reason)));
+                return None;
+            }
+        },
+        Source::Entry(_) => return None,
+    };
+    Some(Started {
+        size: file.size(),
+        pending: state.engine.start_load(&name, &file),
+        name,
+    })
+}
+
+/// Shows the progress of `load`, the file the worker reads now; with the bytes done
+/// before it.
+fn follow(state: AppState, load: Started) -> (Started, f64) {
+    let progress = state.progress;
+    let done_before = progress.bytes.get_untracked();
+    let size = load.size;
+    progress.current.set(load.name.clone());
+    state.engine.on_progress(move |bytes, events| {
+        progress.bytes.set(done_before + bytes.min(size));
+        progress.events.set(events);
+    });
+    (load, done_before)
 }
 
 /// Names a file that was not loaded, with the reason, in the files panel.

@@ -271,6 +271,8 @@ impl AppState {
         let group_by = RwSignal::new(String::new());
         let group_filter = RwSignal::new(None::<GroupFilter>);
         let sort = RwSignal::new((Field::EventTime, true));
+        let loading = RwSignal::new(0u32);
+        let files_loading = Memo::new(move |_| loading.get() > 0);
 
         // Every view is computed in the engine's worker from this one spec; the answer
         // lands in `engine.data`. Sent again whenever the spec or the published content
@@ -282,6 +284,9 @@ impl AppState {
                 (!keys.is_empty()).then_some((keys, g.path))
             });
             let (sort, descending) = sort.get();
+            // Tracked through the memo: the view after the last file is computed as
+            // settled (exact preset counts, the kept order) even when nothing changed.
+            let loading = files_loading.get();
             engine.request_view(ViewSpec {
                 query: query.get(),
                 group_keys: group_keys(&group_by.get()),
@@ -293,6 +298,7 @@ impl AppState {
                 buckets: super::timeline::BUCKETS,
                 first_rows: FIRST_ROWS,
                 max_params: MAX_PARAMS,
+                loading,
             });
         });
 
@@ -325,7 +331,7 @@ impl AppState {
         AppState {
             engine,
             detail,
-            loading: RwSignal::new(0),
+            loading,
             query_pending: RwSignal::new(false),
             query_text: RwSignal::new(String::new()),
             query,

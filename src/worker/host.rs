@@ -13,9 +13,10 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStreamDefaultReader};
+use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
-use trailscope_core::engine::Field;
+use trailscope_core::engine::{Facet, Field, Group, Order, ParamColumn, Summary};
+use trailscope_core::investigate::Histogram;
 use trailscope_core::Engine;
 
 use super::protocol::{
@@ -24,10 +25,14 @@ use super::protocol::{
 
 /// A load yields to the event loop after working this long, so requests are served.
 const SLICE_MS: f64 = 40.0;
+/// Files are read in slices of this size. `File.stream()` hands out 64 KiB chunks, and
+/// its promise per chunk cost a fifth of the load's time in the worker's profile; a
+/// slice of a few MiB costs one promise and one copy.
+const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 /// Parameter columns are chosen from at most this many of the table's events, evenly
 /// spread: the most frequent paths of a big view show in a sample of this size, and the
 /// choice costs milliseconds instead of a walk through every event's JSON.
-const PARAM_SAMPLE: usize = 4000;
+const PARAM_SAMPLE: usize = 2000;
 /// Progress is posted at most this often.
 const PROGRESS_MS: f64 = 100.0;
 
@@ -46,7 +51,9 @@ struct Host {
     view: RefCell<View>,
 }
 
-/// The current view's event lists.
+/// The current view's event lists, and what the last views computed, kept while what
+/// they depend on stays the same: a regrouping recomputes only the groups, a new sort
+/// only the table order.
 #[derive(Default)]
 struct View {
     /// The last valid query (re-run when the current one is not valid).
@@ -55,6 +62,49 @@ struct View {
     sorted: Vec<u32>,
     /// Version the presets were counted on, and the counts.
     presets: Option<(u64, Vec<(String, u32)>)>,
+    /// The table order of every event, for the content version it was made on.
+    order: Option<(u64, Order)>,
+    /// The query's events and facets.
+    matched: Option<Matched>,
+    /// The groups of the query's events.
+    groups: Option<(MatchKey, Vec<Field>, Vec<Group>)>,
+    /// The table's panels.
+    table: Option<Table>,
+}
+
+/// What a query's results depend on: the content and the (valid) query.
+#[derive(Clone, PartialEq)]
+struct MatchKey {
+    version: u64,
+    query: String,
+}
+
+/// A query's events and their facets.
+struct Matched {
+    key: MatchKey,
+    ids: Vec<u32>,
+    facet_spec: (Vec<Field>, usize),
+    facets: Vec<Facet>,
+}
+
+/// What the table's panels depend on beyond the query.
+#[derive(Clone, PartialEq)]
+struct TableKey {
+    matched: MatchKey,
+    group_filter: Option<(Vec<Field>, Vec<String>)>,
+    sort: Field,
+    descending: bool,
+    buckets: usize,
+    max_params: usize,
+}
+
+/// The table's events in order and the panels computed from them.
+struct Table {
+    key: TableKey,
+    summary: Summary,
+    histogram: Histogram,
+    params: Vec<ParamColumn>,
+    param_subject: Option<String>,
 }
 
 /// Starts the worker: installs the panic hook and the message handler, then says Ready.
@@ -94,6 +144,25 @@ pub fn run() {
         // Cancel must not wait behind the load it cancels.
         if matches!(msg.request, Request::Cancel) {
             host.cancel.set(true);
+            // Loads the page sent ahead of their turn are cancelled with the running one.
+            let mut dropped = Vec::new();
+            queue.borrow_mut().retain(|(m, _)| {
+                let load = matches!(m.request, Request::Load { .. });
+                if load {
+                    dropped.push(m.id);
+                }
+                !load
+            });
+            for id in dropped {
+                host.reply(
+                    id,
+                    Reply::Loaded {
+                        report: None,
+                        cancelled: true,
+                        read_error: None,
+                    },
+                );
+            }
             host.reply(msg.id, Reply::Cancelling);
             return;
         }
@@ -136,9 +205,11 @@ fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Posts a message as JSON text: answers carry rows and panels, and the page decodes
+/// text several times faster than it walks an object graph of the same data.
 fn post(msg: &FromWorker) {
-    if let Ok(v) = serde_wasm_bindgen::to_value(msg) {
-        let _ = scope().post_message(&v);
+    if let Ok(text) = serde_json::to_string(msg) {
+        let _ = scope().post_message(&JsValue::from_str(&text));
     }
 }
 
@@ -217,40 +288,32 @@ impl Host {
         self.reply(id, reply);
     }
 
-    /// Reads `file` as a stream into the engine, with progress; stops early on Cancel.
+    /// Reads `file` into the engine a slice at a time, with progress; stops early on
+    /// Cancel.
     async fn load(&self, name: &str, file: File, queue: &Queue) -> Reply {
         self.cancel.set(false);
         #[cfg(feature = "crash-probe")]
         if name.ends_with("crash-probe.json") {
             panic!("crash probe: {name} asks the engine to panic (test builds only)");
         }
-        let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+        let size = file.size();
         let mut feed = self.engine.borrow_mut().begin_file(name);
         let mut chunk_bytes: Vec<u8> = Vec::new();
         let mut read = 0.0;
         let mut slice_start = now();
         let mut last_progress = 0.0;
-        loop {
+        while read < size {
             let failure = if self.cancel.get() {
-                let _ = reader.cancel();
                 None
             } else {
-                match JsFuture::from(reader.read()).await {
-                    Ok(chunk) => {
-                        let done = Reflect::get(&chunk, &"done".into())
-                            .ok()
-                            .and_then(|d| d.as_bool())
-                            .unwrap_or(true);
-                        if done {
-                            break;
-                        }
-                        if let Ok(value) = Reflect::get(&chunk, &"value".into()) {
-                            let array = Uint8Array::new(&value);
-                            chunk_bytes.resize(array.length() as usize, 0);
-                            array.copy_to(&mut chunk_bytes);
-                            read += chunk_bytes.len() as f64;
-                            self.engine.borrow_mut().feed(&mut feed, &chunk_bytes);
-                        }
+                let end = (read + READ_SLICE).min(size);
+                match read_slice(&file, read, end).await {
+                    Ok(array) => {
+                        chunk_bytes.resize(array.length() as usize, 0);
+                        array.copy_to(&mut chunk_bytes);
+                        drop(array);
+                        read = end;
+                        self.engine.borrow_mut().feed(&mut feed, &chunk_bytes);
                         let t = now();
                         if t - last_progress > PROGRESS_MS {
                             last_progress = t;
@@ -292,47 +355,128 @@ impl Host {
     }
 
     /// Computes every view for `spec` and keeps the table's order for row requests.
+    /// Parts whose inputs did not change since the last view are reused.
     fn view(&self, spec: &ViewSpec) -> ViewData {
+        let started = now();
         let engine = self.engine.borrow();
-        let mut view = self.view.borrow_mut();
-        let (outcome, query_error) = match engine.query(&spec.query) {
-            Ok(ids) => {
-                view.valid_query = spec.query.clone();
-                (ids, None)
-            }
-            Err(e) => (engine.query(&view.valid_query).unwrap_or_default(), Some(e)),
-        };
-        let narrowed = match &spec.group_filter {
-            Some((keys, path))
-                if !keys.is_empty() && !path.is_empty() && path.len() <= keys.len() =>
-            {
-                engine.group_members(&outcome, &keys[..path.len()], path)
-            }
-            _ => outcome.clone(),
-        };
-        let mut sorted = narrowed;
-        engine.sort(&mut sorted, spec.sort, spec.descending);
+        let mut guard = self.view.borrow_mut();
+        let view = &mut *guard;
+        let version = self.version.get();
 
-        let facets = spec
-            .facet_fields
-            .iter()
-            .map(|&f| engine.facet(&outcome, f, spec.facet_top))
-            .collect();
+        // The query: its events (the last valid query's when it is not valid) and facets.
+        let mut query_error = None;
+        let fresh = view
+            .matched
+            .as_ref()
+            .is_some_and(|m| m.key.version == version && m.key.query == spec.query);
+        if !fresh {
+            match engine.query(&spec.query) {
+                Ok(ids) => {
+                    view.valid_query = spec.query.clone();
+                    view.matched = Some(Matched::new(version, &spec.query, ids));
+                }
+                Err(e) => query_error = Some(e),
+            }
+        }
+        let key = MatchKey {
+            version,
+            query: view.valid_query.clone(),
+        };
+        let matched = match view.matched.take() {
+            Some(m) if m.key == key => view.matched.insert(m),
+            _ => {
+                let ids = engine.query(&key.query).unwrap_or_default();
+                view.matched.insert(Matched::new(version, &key.query, ids))
+            }
+        };
+        let facet_spec = (spec.facet_fields.clone(), spec.facet_top);
+        if matched.facet_spec != facet_spec {
+            matched.facets = facet_spec
+                .0
+                .iter()
+                .map(|&f| engine.facet(&matched.ids, f, facet_spec.1))
+                .collect();
+            matched.facet_spec = facet_spec;
+        }
+
+        // Groups.
         let groups = if spec.group_keys.is_empty() {
             Vec::new()
         } else {
-            engine.group(&outcome, &spec.group_keys)
+            match &view.groups {
+                Some((k, keys, g)) if *k == key && *keys == spec.group_keys => g.clone(),
+                _ => {
+                    let g = engine.group(&matched.ids, &spec.group_keys);
+                    view.groups = Some((key.clone(), spec.group_keys.clone(), g.clone()));
+                    g
+                }
+            }
         };
-        let version = self.version.get();
+
+        // The table: its events in order, and the panels about them.
+        let table_key = TableKey {
+            matched: key,
+            group_filter: spec.group_filter.clone().filter(|(keys, path)| {
+                !keys.is_empty() && !path.is_empty() && path.len() <= keys.len()
+            }),
+            sort: spec.sort,
+            descending: spec.descending,
+            buckets: spec.buckets,
+            max_params: spec.max_params,
+        };
+        let table = match view.table.take() {
+            Some(t) if t.key == table_key => view.table.insert(t),
+            _ => {
+                let narrowed = match &table_key.group_filter {
+                    Some((keys, path)) => {
+                        engine.group_members(&matched.ids, &keys[..path.len()], path)
+                    }
+                    None => matched.ids.clone(),
+                };
+                let order = match view.order.take() {
+                    Some((v, o))
+                        if v == version && o.by == spec.sort && o.descending == spec.descending =>
+                    {
+                        Some(o)
+                    }
+                    // Settled content: the order of every event is made once and serves
+                    // every later view. While files load it would be stale at once.
+                    _ if !spec.loading => Some(engine.order(spec.sort, spec.descending)),
+                    _ => None,
+                };
+                let sorted = match &order {
+                    Some(o) => o.arrange(&narrowed),
+                    None => {
+                        let mut ids = narrowed;
+                        engine.sort(&mut ids, spec.sort, spec.descending);
+                        ids
+                    }
+                };
+                view.order = order.map(|o| (version, o));
+                let (params, param_subject) = param_columns(&engine, &sorted, spec.max_params);
+                let table = Table {
+                    key: table_key,
+                    summary: engine.summary(&sorted),
+                    histogram: engine.histogram(&sorted, spec.buckets, None),
+                    params,
+                    param_subject,
+                };
+                view.sorted = sorted;
+                view.table.insert(table)
+            }
+        };
+
+        // Preset counts run eight queries over every event: once per content version,
+        // and while files load, only when there are none yet (the last file's view
+        // counts them again).
         let presets = match &view.presets {
-            Some((v, counts)) if *v == version => counts.clone(),
+            Some((v, counts)) if *v == version || spec.loading => counts.clone(),
             _ => {
                 let counts = engine.preset_counts();
                 view.presets = Some((version, counts.clone()));
                 counts
             }
         };
-        let (params, param_subject) = param_columns(&engine, &sorted, spec.max_params);
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
         let data = ViewData {
@@ -342,22 +486,24 @@ impl Host {
             files: engine.files().to_vec(),
             presets,
             query_error,
-            matched: outcome.len(),
-            view_len: sorted.len(),
-            facets,
+            matched: matched.ids.len(),
+            view_len: view.sorted.len(),
+            facets: matched.facets.clone(),
             groups,
-            summary: engine.summary(&sorted),
-            histogram: engine.histogram(&sorted, spec.buckets, None),
+            summary: table.summary.clone(),
+            histogram: table.histogram.clone(),
             rows: Vec::new(),
-            params,
-            param_subject,
+            params: table.params.clone(),
+            param_subject: table.param_subject.clone(),
+            compute_ms: 0.0,
         };
-        view.sorted = sorted;
-        drop(view);
+        drop(guard);
         drop(engine);
         let raw = !data.params.is_empty();
+        let rows = self.rows(0, spec.first_rows, raw);
         ViewData {
-            rows: self.rows(0, spec.first_rows, raw),
+            rows,
+            compute_ms: now() - started,
             ..data
         }
     }
@@ -416,6 +562,28 @@ impl Host {
     }
 }
 
+impl Matched {
+    /// A query's events; their facets are computed next.
+    fn new(version: u64, query: &str, ids: Vec<u32>) -> Self {
+        Matched {
+            key: MatchKey {
+                version,
+                query: query.to_string(),
+            },
+            ids,
+            facet_spec: (Vec::new(), usize::MAX),
+            facets: Vec::new(),
+        }
+    }
+}
+
+/// Bytes `[start, end)` of `file`.
+async fn read_slice(file: &File, start: f64, end: f64) -> Result<Uint8Array, JsValue> {
+    let blob = file.slice_with_f64_and_f64(start, end)?;
+    let buffer = JsFuture::from(blob.array_buffer()).await?;
+    Ok(Uint8Array::new(&buffer))
+}
+
 /// Parameter columns when the events are one operation or one service, with the name
 /// of that operation or service.
 fn param_columns(
@@ -426,11 +594,9 @@ fn param_columns(
     if ids.is_empty() {
         return (Vec::new(), None);
     }
-    let single = |field| {
-        let f = engine.facet(ids, field, 2);
-        (f.values.len() == 1).then(|| f.values[0].0.clone())
-    };
-    let subject = single(Field::EventName).or_else(|| single(Field::EventSource));
+    let subject = engine
+        .uniform(ids, Field::EventName)
+        .or_else(|| engine.uniform(ids, Field::EventSource));
     match subject {
         Some(s) => (
             engine.param_columns(&sample(ids, PARAM_SAMPLE), max),

@@ -1,7 +1,7 @@
 //! The messages between the page and the engine's worker. Both sides are built from this
-//! one file, so they cannot disagree; values travel as plain JS objects
-//! (serde-wasm-bindgen), and the `File` being loaded travels beside the message, as a
-//! reference the worker reads itself.
+//! one file, so they cannot disagree. Requests travel as plain JS objects
+//! (serde-wasm-bindgen), with the `File` being loaded beside the message, as a reference
+//! the worker reads itself; answers, which carry rows and panels, travel as JSON text.
 
 use serde::{Deserialize, Serialize};
 use trailscope_core::engine::{Facet, Field, Group, ParamColumn, QueryError, Row, Summary};
@@ -32,6 +32,10 @@ pub struct ViewSpec {
     pub first_rows: usize,
     /// Parameter columns at most.
     pub max_params: usize,
+    /// Files are still loading: the content changes again soon, so counts over every
+    /// event that are slow to make (the presets) may be kept from an earlier version,
+    /// and the table is sorted as it is instead of through a kept order of all events.
+    pub loading: bool,
 }
 
 /// One table row: its position in table order, the columns, and the event's JSON when
@@ -80,6 +84,8 @@ pub struct ViewData {
     pub param_subject: Option<String>,
     /// The first table rows.
     pub rows: Vec<RowData>,
+    /// How long the worker took to compute this answer, ms.
+    pub compute_ms: f64,
 }
 
 /// One event in full, for the detail pane.
