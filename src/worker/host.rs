@@ -1,10 +1,11 @@
 //! The worker's side: it owns the engine and the current view (the query's events, the
 //! group narrowing and the table order), answers the page's requests, and reads dropped
-//! files itself, as streams, so no file's bytes ever pass through the page's thread.
+//! files itself, a slice at a time, so no file's bytes ever pass through the page's
+//! thread and memory holds the store, not a copy of each file.
 //!
-//! Requests are answered in arrival order. A load is the one long request: it reads its
-//! file a chunk at a time and yields between chunks, so view requests and Cancel are
-//! heard during it (they see the events loaded so far).
+//! Requests are answered in arrival order. A load is the one long request: it waits on
+//! the browser for each slice, so Cancel, handled on arrival, stops it within a slice;
+//! views asked meanwhile are answered between files, with the events loaded so far.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -23,8 +24,6 @@ use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
 };
 
-/// A load yields to the event loop after working this long, so requests are served.
-const SLICE_MS: f64 = 40.0;
 /// Files are read in slices of this size. `File.stream()` hands out 64 KiB chunks, and
 /// its promise per chunk cost a fifth of the load's time in the worker's profile; a
 /// slice of a few MiB costs one promise and one copy.
@@ -32,7 +31,7 @@ const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 /// Parameter columns are chosen from at most this many of the table's events, evenly
 /// spread: the most frequent paths of a big view show in a sample of this size, and the
 /// choice costs milliseconds instead of a walk through every event's JSON.
-const PARAM_SAMPLE: usize = 2000;
+const PARAM_SAMPLE: usize = 1000;
 /// Progress is posted at most this often.
 const PROGRESS_MS: f64 = 100.0;
 
@@ -128,8 +127,9 @@ pub fn run() {
         cancel: Cell::new(false),
         view: RefCell::new(View::default()),
     });
-    // Requests run one after another: a load holds the queue while it reads (yielding so
-    // the queue is served in between), so a request waits for nothing but itself.
+    // Requests run one after another, in arrival order. A load waits on the browser for
+    // every slice it reads, so messages are still delivered while it runs: Cancel is
+    // handled at once, on arrival; the rest wait for their turn.
     let queue: Queue = Rc::new(RefCell::new(Vec::new()));
     let running = Rc::new(Cell::new(false));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -183,7 +183,7 @@ pub fn run() {
                         }
                     };
                     let Some((msg, file)) = next else { break };
-                    host.handle(msg, file, &queue).await;
+                    host.handle(msg, file).await;
                 }
                 running.set(false);
             });
@@ -222,11 +222,6 @@ fn memory_bytes() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Yields to the event loop (a zero timeout), so queued messages are delivered.
-async fn yield_now() {
-    gloo::timers::future::TimeoutFuture::new(0).await;
-}
-
 impl Host {
     fn reply(&self, id: u32, reply: Reply) {
         post(&FromWorker::Reply {
@@ -241,11 +236,11 @@ impl Host {
         self.version.set(self.version.get() + 1);
     }
 
-    async fn handle(&self, msg: ToWorker, file: Option<File>, queue: &Queue) {
+    async fn handle(&self, msg: ToWorker, file: Option<File>) {
         let id = msg.id;
         let reply = match msg.request {
             Request::Load { name } => match file {
-                Some(file) => self.load(&name, file, queue).await,
+                Some(file) => self.load(&name, file).await,
                 None => Reply::Loaded {
                     report: None,
                     cancelled: false,
@@ -290,7 +285,7 @@ impl Host {
 
     /// Reads `file` into the engine a slice at a time, with progress; stops early on
     /// Cancel.
-    async fn load(&self, name: &str, file: File, queue: &Queue) -> Reply {
+    async fn load(&self, name: &str, file: File) -> Reply {
         self.cancel.set(false);
         #[cfg(feature = "crash-probe")]
         if name.ends_with("crash-probe.json") {
@@ -300,19 +295,24 @@ impl Host {
         let mut feed = self.engine.borrow_mut().begin_file(name);
         let mut chunk_bytes: Vec<u8> = Vec::new();
         let mut read = 0.0;
-        let mut slice_start = now();
         let mut last_progress = 0.0;
-        while read < size {
+        // The browser reads the next slice while this one is parsed: the read waits on
+        // another thread, and the worker is never idle waiting for it.
+        let mut next = Some(read_slice(&file, 0.0, READ_SLICE.min(size)));
+        while let Some(reading) = next.take() {
             let failure = if self.cancel.get() {
                 None
             } else {
-                let end = (read + READ_SLICE).min(size);
-                match read_slice(&file, read, end).await {
+                match reading.await {
                     Ok(array) => {
+                        read += f64::from(array.length());
+                        // (An empty slice before the end means the file shrank: stop.)
+                        if read < size && array.length() > 0 {
+                            next = Some(read_slice(&file, read, (read + READ_SLICE).min(size)));
+                        }
                         chunk_bytes.resize(array.length() as usize, 0);
                         array.copy_to(&mut chunk_bytes);
                         drop(array);
-                        read = end;
                         self.engine.borrow_mut().feed(&mut feed, &chunk_bytes);
                         let t = now();
                         if t - last_progress > PROGRESS_MS {
@@ -322,10 +322,6 @@ impl Host {
                                 bytes: read,
                                 events,
                             });
-                        }
-                        if t - slice_start > SLICE_MS && !queue.borrow().is_empty() {
-                            yield_now().await;
-                            slice_start = now();
                         }
                         continue;
                     }
@@ -577,11 +573,20 @@ impl Matched {
     }
 }
 
-/// Bytes `[start, end)` of `file`.
-async fn read_slice(file: &File, start: f64, end: f64) -> Result<Uint8Array, JsValue> {
-    let blob = file.slice_with_f64_and_f64(start, end)?;
-    let buffer = JsFuture::from(blob.array_buffer()).await?;
-    Ok(Uint8Array::new(&buffer))
+/// Starts reading bytes `[start, end)` of `file` (the browser begins at once); the
+/// future gives them.
+fn read_slice(
+    file: &File,
+    start: f64,
+    end: f64,
+) -> impl std::future::Future<Output = Result<Uint8Array, JsValue>> {
+    let promise = file
+        .slice_with_f64_and_f64(start, end)
+        .map(|blob| blob.array_buffer());
+    async move {
+        let buffer = JsFuture::from(promise?).await?;
+        Ok(Uint8Array::new(&buffer))
+    }
 }
 
 /// Parameter columns when the events are one operation or one service, with the name
