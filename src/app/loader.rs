@@ -263,16 +263,8 @@ async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<Source> {
     let mut used = state.engine.memory.get_untracked();
     let mut keep = Vec::new();
     let mut over = false;
-    // Every file's first bytes are asked for at once: one read after another cost
-    // 700 ms before the first of 250 files could start.
-    let heads: Vec<Option<JsFuture>> = items
-        .iter()
-        .map(|s| match s {
-            Source::File(_, file) => Some(read_head(file)),
-            _ => None,
-        })
-        .collect();
-    for (source, head) in items.into_iter().zip(heads) {
+    let gzip = sniff_gzip(&items).await;
+    for (source, gzip) in items.into_iter().zip(gzip) {
         if over {
             skip(state, &source, &over_reason());
             continue;
@@ -281,10 +273,6 @@ async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<Source> {
         // bytes, and for gzip the decompressed text).
         let (need, transient) = match &source {
             Source::File(_, file) => {
-                let gzip = match head {
-                    Some(head) => is_gzip(head).await,
-                    None => false,
-                };
                 let text = file.size() * if gzip { GZIP_RATIO } else { 1.0 };
                 let held = if gzip { file.size() + text } else { text };
                 (text * STORE_PER_INPUT_BYTE, held)
@@ -311,6 +299,32 @@ fn over_reason() -> String {
     )
 }
 
+/// Files whose first bytes are asked for together: one read after another cost 700 ms
+/// before the first of 250 files could start, and all at once is one 250 ms task
+/// (making a slice of a file costs the page's thread about a millisecond).
+const SNIFF_BATCH: usize = 16;
+
+/// Whether each source is gzip, by its magic bytes rather than its name.
+async fn sniff_gzip(items: &[Source]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(items.len());
+    for batch in items.chunks(SNIFF_BATCH) {
+        let heads: Vec<Option<JsFuture>> = batch
+            .iter()
+            .map(|s| match s {
+                Source::File(_, file) => Some(read_head(file)),
+                _ => None,
+            })
+            .collect();
+        for head in heads {
+            out.push(match head {
+                Some(head) => is_gzip(head).await,
+                None => false,
+            });
+        }
+    }
+    out
+}
+
 /// Starts reading the first two bytes of `file`.
 fn read_head(file: &File) -> JsFuture {
     let promise = file
@@ -320,7 +334,7 @@ fn read_head(file: &File) -> JsFuture {
     JsFuture::from(promise)
 }
 
-/// Gzip by its magic bytes (from [`read_head`]), not its name.
+/// Gzip by its magic bytes (from [`read_head`]).
 async fn is_gzip(head: JsFuture) -> bool {
     match head.await {
         Ok(buf) => Uint8Array::new(&buf).to_vec() == [0x1f, 0x8b],

@@ -9,6 +9,8 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use trailscope_core::engine::Field;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::format::{display_param, group_digits};
 use super::json::Node;
@@ -82,18 +84,20 @@ pub fn EventTable() -> impl IntoView {
             }
         }
     };
+    // The scroller's height changes with the window and as panels above it fill
+    // (timeline, groups): a resize observer hears it after layout, so no view forces
+    // a layout of its own to measure.
     Effect::new(move |_| {
-        if scroller.get().is_some() {
-            measure();
+        let Some(el) = scroller.get() else {
+            return;
+        };
+        measure();
+        // The table lives as long as the page: the observer and its callback too.
+        let on_resize = Closure::<dyn FnMut()>::new(measure);
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&el);
         }
-    });
-    let _ = window_event_listener(ev::resize, move |_| measure());
-
-    // The scroller's height changes as panels above it fill (timeline, groups): measure
-    // again with every new view.
-    Effect::new(move |_| {
-        state.engine.data.track();
-        request_animation_frame(measure);
+        on_resize.forget();
     });
     // A new query, group or order starts at the top (new events arriving do not move it).
     Effect::new(move |_| {
@@ -104,7 +108,6 @@ pub fn EventTable() -> impl IntoView {
             el.set_scroll_top(0);
         }
         scroll_top.set(0.0);
-        measure();
     });
     // Keyboard selection scrolls its row into view.
     Effect::new(move |_| {
