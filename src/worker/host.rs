@@ -354,6 +354,13 @@ impl Host {
     /// Parts whose inputs did not change since the last view are reused.
     fn view(&self, spec: &ViewSpec) -> ViewData {
         let started = now();
+        let mut parts: Vec<(String, f64)> = Vec::new();
+        let mut lap = started;
+        let mut mark = |name: &str| {
+            let t = now();
+            parts.push((name.to_string(), t - lap));
+            lap = t;
+        };
         let engine = self.engine.borrow();
         let mut guard = self.view.borrow_mut();
         let view = &mut *guard;
@@ -395,6 +402,7 @@ impl Host {
             matched.facet_spec = facet_spec;
         }
 
+        mark("query+facets");
         // Groups.
         let groups = if spec.group_keys.is_empty() {
             Vec::new()
@@ -409,6 +417,7 @@ impl Host {
             }
         };
 
+        mark("groups");
         // The table: its events in order, and the panels about them.
         let table_key = TableKey {
             matched: key,
@@ -462,6 +471,7 @@ impl Host {
             }
         };
 
+        mark("table");
         // Preset counts run eight queries over every event: once per content version,
         // and while files load, only when there are none yet (the last file's view
         // counts them again).
@@ -473,6 +483,7 @@ impl Host {
                 counts
             }
         };
+        mark("presets");
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
         let data = ViewData {
@@ -492,14 +503,17 @@ impl Host {
             params: table.params.clone(),
             param_subject: table.param_subject.clone(),
             compute_ms: 0.0,
+            parts: Vec::new(),
         };
         drop(guard);
         drop(engine);
         let raw = !data.params.is_empty();
         let rows = self.rows(0, spec.first_rows, raw);
+        mark("rows");
         ViewData {
             rows,
             compute_ms: now() - started,
+            parts,
             ..data
         }
     }

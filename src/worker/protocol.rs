@@ -86,6 +86,8 @@ pub struct ViewData {
     pub rows: Vec<RowData>,
     /// How long the worker took to compute this answer, ms.
     pub compute_ms: f64,
+    /// What that time went to: (part, ms), in order (for `scripts/bench`).
+    pub parts: Vec<(String, f64)>,
 }
 
 /// One event in full, for the detail pane.

@@ -164,6 +164,8 @@ async function trailscopeLoad(page, cdp, files) {
       elapsed: s.done - s.start,
       firstRow: s.firstRow == null ? null : s.firstRow - s.start,
       longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
+      // The three longest, with when they started (ms after the files were chosen).
+      top: [...during].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - s.start).toFixed(0)}`),
       longTasks: during.length,
       events: Number(document.querySelector('[data-testid="event-count"]').dataset.value),
       wasm: window.__wasmBytes(),
@@ -307,6 +309,7 @@ async function main() {
       const load = await trailscopeLoad(page, cdp, files);
       const rss = pid != null ? vmHwm(pid) : null;
       console.error(`   trailscope: ${ms(load.elapsed)}, ${load.events} events, files ${JSON.stringify(load.statuses)}`);
+      console.error(`   longest main-thread tasks: ${load.top.join(', ') || 'none over 50 ms'}`);
       rows.push({ name, files: files.length, onDisk, base, load, rss, rssBefore: before, hwmReset });
       if (si === o.sets.length - 1 && !gz) {
         console.error('   interactions...');
@@ -335,15 +338,16 @@ function report(rows, inter) {
     console.log(cells.map((c, i) => (i ? lpad(c, w[i]) : pad(c, w[i]))).join(' '));
   }
   console.log('\nMemory of the page during the Trailscope load (input = uncompressed JSON)');
-  const mh = ['input', 'JSON', 'renderer peak RSS', 'RSS / input', 'wasm memory', 'wasm / input', 'JS heap peak'];
-  const mw = [16, 9, 18, 12, 12, 13, 13];
+  const mh = ['input', 'JSON', 'RSS at start', 'renderer peak RSS', 'RSS / input', 'wasm memory', 'wasm / input', 'JS heap peak'];
+  const mw = [16, 9, 13, 18, 12, 12, 13, 13];
   console.log(mh.map((h, i) => (i ? lpad(h, mw[i]) : pad(h, mw[i]))).join(' '));
   for (const r of rows) {
-    const cells = [r.name, fmtMB(r.base.bytes), r.rss == null ? 'n/a' : fmtMiB(r.rss) + (r.hwmReset ? '' : '*'),
+    const cells = [r.name, fmtMB(r.base.bytes), r.rssBefore == null ? 'n/a' : fmtMiB(r.rssBefore), r.rss == null ? 'n/a' : fmtMiB(r.rss) + (r.hwmReset ? '' : '*'),
       r.rss == null ? 'n/a' : (r.rss / r.base.bytes).toFixed(2) + 'x', fmtMiB(r.load.wasm), (r.load.wasm / r.base.bytes).toFixed(2) + 'x', fmtMiB(r.load.heap)];
     console.log(cells.map((c, i) => (i ? lpad(c, mw[i]) : pad(c, mw[i]))).join(' '));
   }
-  console.log('  renderer peak RSS: VmHWM of the page\'s renderer process, reset just before the Trailscope load');
+  console.log('  RSS at start: the renderer\'s resident set just before the Trailscope load (the page, its worker, and what the');
+  console.log('  baseline run left resident); renderer peak RSS: VmHWM of the page\'s renderer process, reset at that point');
   console.log('  (includes Chromium\'s own baseline of the renderer, about 100 MiB); * = could not reset, includes the baseline run.');
   if (inter) {
     console.log(`\nInteraction latencies at ${inter.events} events (median, from the change in the page until the count is updated and data-busy=false)`);
