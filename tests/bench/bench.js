@@ -6,16 +6,17 @@
 //   node tests/bench/bench.js --url http://127.0.0.1:8190/ --set 100MB=bench-data/100mb [--set 1GB=bench-data/1gb]
 //
 // For every set, plain (*.json) and gzip (*.json.gz), in one fresh page:
-//   1. baseline: the same File objects read with TextDecoder + JSON.parse (gzip through
-//      DecompressionStream('gzip')), file by file, in the page's main thread;
-//   2. Trailscope: the files chosen in the `file-input` hook; done when `app` data-busy is
+//   1. Trailscope: the files chosen in the `file-input` hook; done when `app` data-busy is
 //      false again. Measured in the page with performance.now(): load time, time to the first
 //      `event-row`, the longest main-thread task (PerformanceObserver 'longtask').
-//   Memory: the renderer process's peak resident set (VmHWM from /proc, reset before the
-//   Trailscope load via clear_refs, so the baseline's garbage does not count; the engine's
-//   worker runs in the same process), the engine's wasm memory (the worker's
-//   WebAssembly.Memory, shown on the app element; it never shrinks, so its end is its peak) and
-//   the JS heap (CDP Performance.getMetrics JSHeapUsedSize, sampled during the load).
+//   2. baseline: the same File objects read with TextDecoder + JSON.parse (gzip through
+//      DecompressionStream('gzip')), file by file, in the page's main thread.
+//   Memory: the renderer process's peak resident set (VmHWM from /proc, reset just before
+//   the Trailscope load via clear_refs; the engine's worker runs in the same process, and
+//   the baseline runs after, so its garbage does not count), the engine's wasm memory (the
+//   worker's WebAssembly.Memory, shown on the app element; it never shrinks, so its end is
+//   its peak) and the JS heap (CDP Performance.getMetrics JSHeapUsedSize, sampled during
+//   the load).
 // On the last (largest) set, plain: median latencies of a field query, a wildcard query, a
 // free-text search and a regrouping at whatever event count was loaded, and the number of
 // `event-row` elements in the DOM while scrolling the whole table.
@@ -30,8 +31,6 @@ const { chromium } = require(require.resolve('@playwright/test', { paths: [E2E] 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-  // Lets the benchmark collect the baseline's garbage before measuring Trailscope.
-  '--js-flags=--expose-gc',
 ];
 
 function parseArgs() {
@@ -78,13 +77,11 @@ function resetHwm(pid) {
   try { fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch (_) { return false; }
 }
 
-async function rendererPid(browserCdp, page) {
-  // The renderer of the page: one page is open at a time, so it is the renderer that has
-  // worked most (Chromium may keep an idle spare renderer besides it). Called after the
-  // baseline run, which kept the page's renderer busy.
+/** Renderer processes, the one that has worked most first: with one page open, once it
+ * has loaded files, that is the page's (Chromium may keep an idle spare besides it). */
+async function renderers(browserCdp) {
   const info = await browserCdp.send('SystemInfo.getProcessInfo');
-  const renderers = info.processInfo.filter((p) => p.type === 'renderer').sort((a, b) => b.cpuTime - a.cpuTime);
-  return renderers.length ? renderers[0].id : null;
+  return info.processInfo.filter((p) => p.type === 'renderer').sort((a, b) => b.cpuTime - a.cpuTime);
 }
 
 async function openPage(context, url) {
@@ -286,8 +283,6 @@ async function main() {
   const o = parseArgs();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   const browserCdp = await browser.newBrowserCDPSession();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addInitScript(initScript);
   const rows = [];
   let inter = null;
   for (const [si, set] of o.sets.entries()) {
@@ -297,26 +292,36 @@ async function main() {
       const onDisk = files.reduce((s, f) => s + fs.statSync(f).size, 0);
       const name = `${set.label} ${gz ? '.json.gz' : '.json'}`;
       console.error(`== ${name}: ${files.length} files, ${fmtMB(onDisk)} on disk`);
+      // Trailscope loads first, into a fresh page, so the page's memory is its own and
+      // not what the baseline's JSON.parse garbage left resident; the baseline runs
+      // after it in the same page.
+      // A context of its own: its page gets a renderer process of its own, not one a
+      // closed page's memory is still resident in.
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      await context.addInitScript(initScript);
       const page = await openPage(context, o.url);
       const cdp = await context.newCDPSession(page);
       await cdp.send('Performance.enable');
-      const base = await baseline(page, files, gz);
-      const pid = await rendererPid(browserCdp, page);
-      console.error(`   baseline: ${ms(base.elapsed)} for ${fmtMB(base.bytes)} (${base.records} records)`);
-      await page.evaluate(() => { if (window.gc) window.gc(); });
-      const hwmReset = pid != null && resetHwm(pid);
-      const before = pid != null ? vmHwm(pid) : null;
+      // Every renderer's peak is reset (which one is the page's shows only once it has
+      // worked), and the busiest one's is read after the load.
+      const starts = new Map((await renderers(browserCdp)).map((p) => [p.id, resetHwm(p.id) ? vmHwm(p.id) : null]));
       const load = await trailscopeLoad(page, cdp, files);
+      const pid = (await renderers(browserCdp))[0]?.id ?? null;
+      const hwmReset = pid != null && starts.get(pid) != null;
+      const before = hwmReset ? starts.get(pid) : null;
       const rss = pid != null ? vmHwm(pid) : null;
       console.error(`   trailscope: ${ms(load.elapsed)}, ${load.events} events, files ${JSON.stringify(load.statuses)}`);
       console.error(`   longest main-thread tasks: ${load.top.join(', ') || 'none over 50 ms'}`);
-      rows.push({ name, files: files.length, onDisk, base, load, rss, rssBefore: before, hwmReset });
       if (si === o.sets.length - 1 && !gz) {
         console.error('   interactions...');
         inter = { events: load.events, ...(await interactions(page, o.reps)) };
       }
+      const base = await baseline(page, files, gz);
+      console.error(`   baseline: ${ms(base.elapsed)} for ${fmtMB(base.bytes)} (${base.records} records)`);
+      rows.push({ name, files: files.length, onDisk, base, load, rss, rssBefore: before, hwmReset });
       await cdp.detach();
       await page.close();
+      await context.close();
     }
   }
   await browser.close();
@@ -346,8 +351,8 @@ function report(rows, inter) {
       r.rss == null ? 'n/a' : (r.rss / r.base.bytes).toFixed(2) + 'x', fmtMiB(r.load.wasm), (r.load.wasm / r.base.bytes).toFixed(2) + 'x', fmtMiB(r.load.heap)];
     console.log(cells.map((c, i) => (i ? lpad(c, mw[i]) : pad(c, mw[i]))).join(' '));
   }
-  console.log('  RSS at start: the renderer\'s resident set just before the Trailscope load (the page, its worker, and what the');
-  console.log('  baseline run left resident); renderer peak RSS: VmHWM of the page\'s renderer process, reset at that point');
+  console.log('  RSS at start: the renderer\'s resident set just before the Trailscope load (a fresh page with its idle');
+  console.log('  worker; the baseline runs after); renderer peak RSS: VmHWM of the page\'s renderer process, reset at that point');
   console.log('  (includes Chromium\'s own baseline of the renderer, about 100 MiB); * = could not reset, includes the baseline run.');
   if (inter) {
     console.log(`\nInteraction latencies at ${inter.events} events (median, from the change in the page until the count is updated and data-busy=false)`);
