@@ -203,6 +203,16 @@ pub fn EventTable() -> impl IntoView {
         out
     });
     let grid = Memo::new(move |_| cols.with(|c| template(c)));
+    // The column tracks are one custom property on the table that every row reads
+    // (`.ts-table__row` in style/main.css), not a style on each row. Set through the CSS
+    // object model: the CSP allows no inline style attribute.
+    let inner = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        let template = grid.get();
+        if let Some(el) = inner.get() {
+            let _ = web_sys::HtmlElement::style(&el).set_property("--ts-grid", &template);
+        }
+    });
     let min_width = Memo::new(move |_| {
         cols.with(|c| {
             let rem: f64 = c
@@ -268,18 +278,17 @@ pub fn EventTable() -> impl IntoView {
                     }
                 }
             >
-                <div class="ts-table__inner" style:min-width=move || min_width.get()>
-                    <div class="ts-table__row ts-table__row--head" role="row" style:grid-template-columns=move || grid.get()>
+                <div class="ts-table__inner" node_ref=inner style:min-width=move || min_width.get()>
+                    <div class="ts-table__row ts-table__row--head" role="row">
                         <span class="ts-table__th ts-table__th--mark" title="Failed calls are marked ✖"></span>
                         {move || cols.get().into_iter().map(|c| header_cell(state, c)).collect_view()}
                     </div>
                     <div class="ts-table__spacer-row" style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></div>
                     <For each=move || rows.get() key=|(_, pos, r)| (*pos, r.as_ref().map(|r| (r.row.index, r.raw.is_some()))) let:item>
                         {match item.2 {
-                            Some(data) => row_view(state, item.1, data, cols, grid).into_any(),
+                            Some(data) => row_view(state, item.1, data, cols).into_any(),
                             None => view! {
-                                <div class="ts-table__row ts-table__row--pending" role="row" aria-busy="true"
-                                    style:grid-template-columns=move || grid.get()></div>
+                                <div class="ts-table__row ts-table__row--pending" role="row" aria-busy="true"></div>
                             }.into_any(),
                         }}
                     </For>
@@ -341,13 +350,7 @@ fn header_cell(state: AppState, c: Col) -> AnyView {
     }
 }
 
-fn row_view(
-    state: AppState,
-    pos: usize,
-    data: RowData,
-    cols: Memo<Vec<Col>>,
-    grid: Memo<String>,
-) -> impl IntoView {
+fn row_view(state: AppState, pos: usize, data: RowData, cols: Memo<Vec<Col>>) -> impl IntoView {
     let RowData { row, raw, .. } = data;
     let index = row.index;
     let failed = row.failed;
@@ -405,7 +408,6 @@ fn row_view(
             data-event-id=row.event_id.clone()
             data-index=index.to_string()
             data-failed=failed.to_string()
-            style:grid-template-columns=move || grid.get()
             on:click=move |ev: ev::MouseEvent| {
                 // Ctrl/Cmd-click adds the event to the comparison instead of opening it.
                 if ev.ctrl_key() || ev.meta_key() {
