@@ -253,6 +253,7 @@ impl EngineHandle {
                 let rx = self.send(
                     Request::Load {
                         name: k.name.clone(),
+                        expect_bytes: 0.0,
                     },
                     Some(&k.file),
                 );
@@ -346,9 +347,11 @@ impl EngineHandle {
     /// Sends a file to load now, behind whatever the worker is doing; its answer
     /// ([`Reply::Loaded`]) is awaited with [`Self::finish_load`]. Sending the next file
     /// before the current one is done keeps the worker from waiting for the page.
-    pub fn start_load(&self, name: &str, file: &File) -> PendingLoad {
+    /// `expect_bytes`: about how much text this file and the ones sent after it hold.
+    pub fn start_load(&self, name: &str, file: &File, expect_bytes: f64) -> PendingLoad {
         let request = Request::Load {
             name: name.to_string(),
+            expect_bytes,
         };
         PendingLoad {
             name: name.to_string(),

@@ -128,19 +128,24 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         };
         progress
             .total
-            .update(|t| *t += items.iter().map(size).sum::<f64>());
+            .update(|t| *t += items.iter().map(|(s, _)| size(s)).sum::<f64>());
         progress.files.update(|(n, _)| *n += items.len() as u32);
 
         let mut last_publish = now();
         // Each file is sent as soon as the one before it starts loading, so the worker
         // never waits for the page between files (the page may be busy drawing a view).
+        let mut remaining: f64 = items.iter().map(|(_, text)| text).sum();
         let mut rest = items.into_iter();
         let mut ahead: Option<(Started, f64)> = None;
         loop {
             let next = if progress.cancel.get_untracked() {
                 None
             } else {
-                rest.by_ref().find_map(|source| start(state, source))
+                rest.by_ref().find_map(|(source, text)| {
+                    let expect = remaining;
+                    remaining -= text;
+                    start(state, source, expect)
+                })
             };
             let Some((current, done_before)) = ahead.take() else {
                 match next {
@@ -199,7 +204,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                 last_publish = now();
             }
         }
-        for source in rest {
+        for (source, _) in rest {
             skip(state, &source, "not loaded: loading was cancelled");
         }
         state.engine.publish();
@@ -216,7 +221,7 @@ struct Started {
 
 /// Sends a source to the worker (it waits there behind the file loading now); a source
 /// the browser cannot hold as a file is named with the reason instead.
-fn start(state: AppState, source: Source) -> Option<Started> {
+fn start(state: AppState, source: Source, expect_bytes: f64) -> Option<Started> {
     let name = source_name(&source).to_string();
     let file = match source {
         Source::File(_, file) => file,
@@ -231,7 +236,7 @@ fn start(state: AppState, source: Source) -> Option<Started> {
     };
     Some(Started {
         size: file.size(),
-        pending: state.engine.start_load(&name, &file),
+        pending: state.engine.start_load(&name, &file, expect_bytes),
         name,
     })
 }
@@ -259,7 +264,9 @@ fn skip(state: AppState, source: &Source, reason: &str) {
 /// Keeps the files that fit in the memory budget, in order, and names the others as
 /// skipped before anything is read: a load that would run the tab out of memory is said
 /// so at once instead of crashing it later.
-async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<Source> {
+/// The sources that fit the memory budget, each with about how many bytes of text it
+/// holds (gzip counted decompressed).
+async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<(Source, f64)> {
     let mut used = state.engine.memory.get_untracked();
     let mut keep = Vec::new();
     let mut over = false;
@@ -286,7 +293,7 @@ async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<Source> {
             continue;
         }
         used += need;
-        keep.push(source);
+        keep.push((source, need / STORE_PER_INPUT_BYTE));
     }
     keep
 }

@@ -32,6 +32,8 @@ const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 /// spread: the most frequent paths of a big view show in a sample of this size, and the
 /// choice costs milliseconds instead of a walk through every event's JSON.
 const PARAM_SAMPLE: usize = 1000;
+/// Events a load makes room for at most, ahead (about 1 GiB of per-event arrays).
+const MAX_RESERVE_EVENTS: f64 = 8_000_000.0;
 /// Progress is posted at most this often.
 const PROGRESS_MS: f64 = 100.0;
 
@@ -47,6 +49,8 @@ struct Host {
     seq: Cell<u64>,
     /// Set by Cancel, cleared when the next load starts.
     cancel: Cell<bool>,
+    /// Events added and bytes of text read by every load so far.
+    seen: Cell<(f64, f64)>,
     view: RefCell<View>,
 }
 
@@ -125,6 +129,7 @@ pub fn run() {
         version: Cell::new(0),
         seq: Cell::new(0),
         cancel: Cell::new(false),
+        seen: Cell::new((0.0, 0.0)),
         view: RefCell::new(View::default()),
     });
     // Requests run one after another, in arrival order. A load waits on the browser for
@@ -239,8 +244,8 @@ impl Host {
     async fn handle(&self, msg: ToWorker, file: Option<File>) {
         let id = msg.id;
         let reply = match msg.request {
-            Request::Load { name } => match file {
-                Some(file) => self.load(&name, file).await,
+            Request::Load { name, expect_bytes } => match file {
+                Some(file) => self.load(&name, file, expect_bytes).await,
                 None => Reply::Loaded {
                     report: None,
                     cancelled: false,
@@ -285,8 +290,16 @@ impl Host {
 
     /// Reads `file` into the engine a slice at a time, with progress; stops early on
     /// Cancel.
-    async fn load(&self, name: &str, file: File) -> Reply {
+    async fn load(&self, name: &str, file: File, expect_bytes: f64) -> Reply {
         self.cancel.set(false);
+        // Room for the batch's events at once, at the events per byte of text seen so
+        // far (nothing before the first file); capped so a bad guess costs little.
+        let (events_seen, text_seen) = self.seen.get();
+        if text_seen > 0.0 && expect_bytes > 0.0 {
+            let expected = (events_seen / text_seen * expect_bytes).min(MAX_RESERVE_EVENTS);
+            self.engine.borrow_mut().reserve(expected as usize);
+        }
+        let events_before = self.engine.borrow().len();
         #[cfg(feature = "crash-probe")]
         if name.ends_with("crash-probe.json") {
             panic!("crash probe: {name} asks the engine to panic (test builds only)");
@@ -343,6 +356,15 @@ impl Host {
         drop(chunk_bytes);
         let report = self.engine.borrow_mut().finish_file(feed).clone();
         self.bump();
+        let added = self.engine.borrow().len().saturating_sub(events_before);
+        let text = if report.gzip {
+            report.decoded_bytes
+        } else {
+            report.bytes
+        };
+        let (events_seen, text_seen) = self.seen.get();
+        self.seen
+            .set((events_seen + added as f64, text_seen + text as f64));
         Reply::Loaded {
             report: Some(report),
             cancelled: false,

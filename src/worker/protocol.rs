@@ -119,6 +119,9 @@ pub enum Request {
     Load {
         /// Name to show (the relative path for folder loads).
         name: String,
+        /// About how many bytes of text this file and the files sent after it in the
+        /// same batch hold (0 when unknown): the store makes room for their events once.
+        expect_bytes: f64,
     },
     /// Stop the running load at its next chunk, keeping what it loaded.
     Cancel,

@@ -546,6 +546,11 @@ impl Engine {
         }
     }
 
+    /// Makes room for about `additional` more events at once (see [`Store::reserve`]).
+    pub fn reserve(&mut self, additional: usize) {
+        self.store.reserve(additional);
+    }
+
     /// Every live event in table order by `by`, made once per content so that each
     /// view's events are put in order without sorting them again (see [`Order::arrange`]).
     pub fn order(&self, by: Field, descending: bool) -> Order {

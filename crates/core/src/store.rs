@@ -179,6 +179,35 @@ impl Store {
         Self::default()
     }
 
+    /// Makes room for `additional` more events in every per-event array, exactly, so a
+    /// load whose size is known ahead grows each array once instead of doubling it many
+    /// times: every doubling leaves the old array behind as a hole, and at a million
+    /// events those holes come to about a tenth of the store. A no-op where there is
+    /// room already.
+    pub fn reserve(&mut self, additional: usize) {
+        if self.loc.capacity() - self.loc.len() < additional {
+            // Room that cannot be had is not an error: the arrays grow as they would
+            // have without it.
+            let _ = self.loc.try_reserve_exact(additional);
+            for c in &mut self.cols {
+                let _ = c.try_reserve_exact(additional);
+            }
+            let _ = self.time.try_reserve_exact(additional);
+            let _ = self.flags.try_reserve_exact(additional);
+            let _ = self.file.try_reserve_exact(additional);
+            let _ = self.id_end.try_reserve_exact(additional);
+            // eventIDs at their average length so far (a UUID's 36 bytes to start).
+            let per_id = match self.id_end.len() {
+                0 => 36,
+                n => self.ids.len().div_ceil(n),
+            };
+            let _ = self
+                .ids
+                .try_reserve_exact(additional.saturating_mul(per_id));
+            let _ = self.by_id.try_reserve(additional);
+        }
+    }
+
     /// Number of event slots (live or removed). Event indices are `0..slots()`.
     pub fn slots(&self) -> usize {
         self.loc.len()
