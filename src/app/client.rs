@@ -141,8 +141,18 @@ impl EngineHandle {
             let Ok(e) = e.dyn_into::<MessageEvent>() else {
                 return;
             };
-            let text = e.data().as_string().unwrap_or_default();
-            if let Ok(msg) = serde_json::from_str::<FromWorker>(&text) {
+            // JSON text, or [JSON text, text] when an answer's text travels beside it.
+            let data = e.data();
+            let (envelope, text) = match data.dyn_ref::<Array>() {
+                Some(pair) => (pair.get(0).as_string(), pair.get(1).as_string()),
+                None => (data.as_string(), None),
+            };
+            if let Ok(mut msg) = serde_json::from_str::<FromWorker>(&envelope.unwrap_or_default()) {
+                if let (FromWorker::Reply { reply, .. }, Some(text)) = (&mut msg, text) {
+                    if let Reply::Export(t) = reply.as_mut() {
+                        *t = text;
+                    }
+                }
                 this.receive(generation, msg);
             }
         });
@@ -254,6 +264,7 @@ impl EngineHandle {
                     Request::Load {
                         name: k.name.clone(),
                         expect_bytes: 0.0,
+                        restore: true,
                     },
                     Some(&k.file),
                 );
@@ -352,12 +363,19 @@ impl EngineHandle {
         let request = Request::Load {
             name: name.to_string(),
             expect_bytes,
+            restore: false,
         };
         PendingLoad {
             name: name.to_string(),
             file: file.clone(),
             answer: self.send(request, Some(file)),
         }
+    }
+
+    /// Sends a load again whose answer was lost because the worker died while it waited
+    /// behind another file (it was never read, so it is not to blame).
+    pub fn restart_load(&self, load: PendingLoad) -> PendingLoad {
+        self.start_load(&load.name, &load.file, 0.0)
     }
 
     /// Waits for a load's answer, and keeps the file should the worker die later.

@@ -158,18 +158,24 @@ pub fn load(state: AppState, sources: Vec<Source>) {
             };
             let answer = state.engine.finish_load(current.pending).await;
             progress.bytes.set(done_before + current.size);
+            // A dead worker fails every request: the file sent ahead never started, so it
+            // is sent again, to the new worker, behind the files that worker reloads.
+            let next = match (&answer, next) {
+                (Err(_), Some(n)) => Some(Started {
+                    pending: state.engine.restart_load(n.pending),
+                    ..n
+                }),
+                (_, n) => n,
+            };
             // The next file's progress is heard from now on.
             ahead = next.map(|n| follow(state, n));
             let name = current.name;
             match answer {
                 Ok(Reply::Loaded {
                     cancelled: true, ..
-                }) => state.skipped.update(|v| {
-                    v.push((
-                        name,
-                        "not loaded: loading was cancelled while reading it".into(),
-                    ))
-                }),
+                }) => state
+                    .skipped
+                    .update(|v| v.push((name, "not loaded: loading was cancelled".into()))),
                 Ok(Reply::Loaded {
                     read_error: Some(reason),
                     ..
@@ -229,6 +235,9 @@ fn start(state: AppState, source: Source, expect_bytes: f64) -> Option<Started> 
             Ok(file) => file,
             Err(reason) => {
                 state.read_errors.update(|v| v.push((name, reason)));
+                let size = bytes.len() as f64;
+                state.progress.files.update(|(_, done)| *done += 1);
+                state.progress.bytes.update(|b| *b += size);
                 return None;
             }
         },

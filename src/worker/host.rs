@@ -56,15 +56,15 @@ struct Host {
 
 /// The current view's event lists, and what the last views computed, kept while what
 /// they depend on stays the same: a regrouping recomputes only the groups, a new sort
-/// only the table order.
+/// the table order and the panels about the table.
 #[derive(Default)]
 struct View {
     /// The last valid query (re-run when the current one is not valid).
     valid_query: String,
     /// The table's events in table order.
     sorted: Vec<u32>,
-    /// Version the presets were counted on, and the counts.
-    presets: Option<(u64, Vec<(String, u32)>)>,
+    /// The preset counts and what they were counted on.
+    presets: Option<Presets>,
     /// The table order of every event, for the content version it was made on.
     order: Option<(u64, Order)>,
     /// The query's events and facets.
@@ -74,6 +74,9 @@ struct View {
     /// The table's panels.
     table: Option<Table>,
 }
+
+/// Preset counts: the content version and the events there were, and the counts.
+type Presets = (u64, usize, Vec<(String, u32)>);
 
 /// What a query's results depend on: the content and the (valid) query.
 #[derive(Clone, PartialEq)]
@@ -151,8 +154,9 @@ pub fn run() {
             host.cancel.set(true);
             // Loads the page sent ahead of their turn are cancelled with the running one.
             let mut dropped = Vec::new();
+            // (Files loaded again after a crash are not: they had loaded already.)
             queue.borrow_mut().retain(|(m, _)| {
-                let load = matches!(m.request, Request::Load { .. });
+                let load = matches!(m.request, Request::Load { restore: false, .. });
                 if load {
                     dropped.push(m.id);
                 }
@@ -218,6 +222,15 @@ fn post(msg: &FromWorker) {
     }
 }
 
+/// Posts an answer whose text goes beside the JSON envelope, as a string of its own
+/// (an export can be hundreds of MB: escaped into JSON it would be held twice).
+fn post_with_text(msg: &FromWorker, text: &str) {
+    if let Ok(envelope) = serde_json::to_string(msg) {
+        let pair = js_sys::Array::of2(&JsValue::from_str(&envelope), &JsValue::from_str(text));
+        let _ = scope().post_message(&pair);
+    }
+}
+
 /// The worker's wasm memory in bytes.
 fn memory_bytes() -> f64 {
     Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
@@ -229,12 +242,20 @@ fn memory_bytes() -> f64 {
 
 impl Host {
     fn reply(&self, id: u32, reply: Reply) {
-        post(&FromWorker::Reply {
+        let (reply, text) = match reply {
+            Reply::Export(text) => (Reply::Export(String::new()), Some(text)),
+            other => (other, None),
+        };
+        let msg = FromWorker::Reply {
             id,
             reply: Box::new(reply),
             memory: memory_bytes(),
             version: self.version.get(),
-        });
+        };
+        match text {
+            Some(text) => post_with_text(&msg, &text),
+            None => post(&msg),
+        }
     }
 
     fn bump(&self) {
@@ -244,8 +265,12 @@ impl Host {
     async fn handle(&self, msg: ToWorker, file: Option<File>) {
         let id = msg.id;
         let reply = match msg.request {
-            Request::Load { name, expect_bytes } => match file {
-                Some(file) => self.load(&name, file, expect_bytes).await,
+            Request::Load {
+                name,
+                expect_bytes,
+                restore,
+            } => match file {
+                Some(file) => self.load(&name, file, expect_bytes, restore).await,
                 None => Reply::Loaded {
                     report: None,
                     cancelled: false,
@@ -290,10 +315,11 @@ impl Host {
 
     /// Reads `file` into the engine a slice at a time, with progress; stops early on
     /// Cancel.
-    async fn load(&self, name: &str, file: File, expect_bytes: f64) -> Reply {
+    async fn load(&self, name: &str, file: File, expect_bytes: f64, restore: bool) -> Reply {
         self.cancel.set(false);
         // Room for the batch's events at once, at the events per byte of text seen so
-        // far (nothing before the first file); capped so a bad guess costs little.
+        // far (nothing before the first file). Capped: room never used costs wasm
+        // memory (which never shrinks) but no resident memory.
         let (events_seen, text_seen) = self.seen.get();
         if text_seen > 0.0 && expect_bytes > 0.0 {
             let expected = (events_seen / text_seen * expect_bytes).min(MAX_RESERVE_EVENTS);
@@ -313,7 +339,7 @@ impl Host {
         // another thread, and the worker is never idle waiting for it.
         let mut next = Some(read_slice(&file, 0.0, READ_SLICE.min(size)));
         while let Some(reading) = next.take() {
-            let failure = if self.cancel.get() {
+            let failure = if self.cancel.get() && !restore {
                 None
             } else {
                 match reading.await {
@@ -460,26 +486,24 @@ impl Host {
                     }
                     None => matched.ids.clone(),
                 };
-                let order = match view.order.take() {
-                    Some((v, o))
-                        if v == version && o.by == spec.sort && o.descending == spec.descending =>
-                    {
-                        Some(o)
-                    }
-                    // Settled content: the order of every event is made once and serves
-                    // every later view. While files load it would be stale at once.
-                    _ if !spec.loading => Some(engine.order(spec.sort, spec.descending)),
-                    _ => None,
+                let fits = |o: &Option<(u64, Order)>| {
+                    matches!(o, Some((v, o)) if *v == version && o.by == spec.sort
+                        && o.descending == spec.descending)
                 };
-                let sorted = match &order {
-                    Some(o) => o.arrange(&narrowed),
-                    None => {
+                // Settled content and a big view: the order of every event is made once
+                // and serves every later view. A small view is sorted as it is, and so is
+                // every view while files load (an order would be stale at once).
+                if !fits(&view.order) && !spec.loading && narrowed.len() >= engine.len() / 8 {
+                    view.order = Some((version, engine.order(spec.sort, spec.descending)));
+                }
+                let sorted = match &view.order {
+                    Some((_, o)) if fits(&view.order) => o.arrange(&narrowed),
+                    _ => {
                         let mut ids = narrowed;
                         engine.sort(&mut ids, spec.sort, spec.descending);
                         ids
                     }
                 };
-                view.order = order.map(|o| (version, o));
                 let (params, param_subject) = param_columns(&engine, &sorted, spec.max_params);
                 let table = Table {
                     key: table_key,
@@ -495,13 +519,15 @@ impl Host {
 
         mark("table");
         // Preset counts run eight queries over every event: once per content version,
-        // and while files load, only when there are none yet (the last file's view
-        // counts them again).
+        // and while files load, only while they were counted on no events (the view
+        // after the last file counts them again).
         let presets = match &view.presets {
-            Some((v, counts)) if *v == version || spec.loading => counts.clone(),
+            Some((v, events, counts)) if *v == version || (spec.loading && *events > 0) => {
+                counts.clone()
+            }
             _ => {
                 let counts = engine.preset_counts();
-                view.presets = Some((version, counts.clone()));
+                view.presets = Some((version, engine.len(), counts.clone()));
                 counts
             }
         };

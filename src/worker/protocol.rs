@@ -122,8 +122,11 @@ pub enum Request {
         /// About how many bytes of text this file and the files sent after it in the
         /// same batch hold (0 when unknown): the store makes room for their events once.
         expect_bytes: f64,
+        /// Loaded again into a new worker after a crash: Cancel does not stop it.
+        restore: bool,
     },
-    /// Stop the running load at its next chunk, keeping what it loaded.
+    /// Stop the running load (the file it reads is dropped whole) and drop the loads
+    /// queued behind it; the files loaded before stay.
     Cancel,
     /// Remove a file and its events.
     Remove {
@@ -208,7 +211,7 @@ pub enum Reply {
         /// Leaf paths and values.
         diff: Vec<CompareRow>,
     },
-    /// The exported text.
+    /// The exported text (posted beside the JSON envelope, as a string of its own).
     Export(String),
     /// Engine index and table position.
     Found(Option<(u32, Option<usize>)>),

@@ -748,14 +748,16 @@ impl Engine {
         let identity = s.col(Col::IdentityAccountId);
         let mut seen_recipient = vec![false; s.dict(Col::RecipientAccountId).len()];
         let mut seen_identity = vec![false; s.dict(Col::IdentityAccountId).len()];
+        // `recipientAccountId: ""` falls back like an absent one (as `row()` does).
+        let empty_recipient = s.dict(Col::RecipientAccountId).get("").unwrap_or(0);
         let times = s.times();
         let mut first = i64::MAX;
         let mut last = i64::MIN;
         let mut failed = 0;
         for &i in ids {
-            let r = recipient[i as usize] as usize;
-            if r != 0 {
-                seen_recipient[r] = true;
+            let r = recipient[i as usize];
+            if r != 0 && r != empty_recipient {
+                seen_recipient[r as usize] = true;
             } else {
                 seen_identity[identity[i as usize] as usize] = true;
             }

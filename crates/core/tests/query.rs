@@ -849,3 +849,21 @@ fn reserving_room_ahead_changes_no_result() {
     empty.reserve(9_000);
     assert_eq!(empty.store().heap_bytes(), reserved);
 }
+
+/// An empty `recipientAccountId` falls back to `userIdentity.accountId`, in the summary
+/// as in the rows.
+#[test]
+fn summary_accounts_fall_back_from_an_empty_recipient() {
+    let doc = r#"{"Records":[
+        {"eventID":"a","eventTime":"2024-01-01T00:00:00Z","recipientAccountId":"","userIdentity":{"accountId":"111111111111"}},
+        {"eventID":"b","eventTime":"2024-01-01T00:00:01Z","recipientAccountId":"222222222222","userIdentity":{"accountId":"111111111111"}},
+        {"eventID":"c","eventTime":"2024-01-01T00:00:02Z","userIdentity":{"accountId":"333333333333"}}
+    ]}"#;
+    let mut e = Engine::new();
+    e.load("accounts.json", doc.as_bytes());
+    let ids = e.query("").unwrap();
+    let mut rows: Vec<String> = ids.iter().map(|&i| e.row(i).account).collect();
+    rows.sort();
+    assert_eq!(rows, ["111111111111", "222222222222", "333333333333"]);
+    assert_eq!(e.summary(&ids).accounts, 3);
+}
