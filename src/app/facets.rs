@@ -7,21 +7,6 @@ use trailscope_core::engine::Field;
 use super::format::group_digits;
 use super::state::expect_state;
 
-/// The faceted fields, in display order.
-pub const FIELDS: &[Field] = &[
-    Field::Service,
-    Field::EventName,
-    Field::Principal,
-    Field::RecipientAccountId,
-    Field::AwsRegion,
-    Field::SourceIpAddress,
-    Field::ErrorCode,
-    Field::UserAgent,
-    Field::IdentityType,
-    Field::ReadOnly,
-];
-
-/// Values shown per facet.
 /// Values shown per facet.
 pub const TOP: usize = 8;
 
@@ -32,7 +17,7 @@ pub fn Facets() -> impl IntoView {
     view! {
         <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.with_data(|d| d.total == 0)>
             <h2 class="ts-panel__title">"Facets" <span class="ts-panel__hint">"click to filter · Alt-click to exclude"</span></h2>
-            {FIELDS.iter().map(|&field| view! { <FacetBlock field/> }).collect_view()}
+            {Field::FACETS.iter().map(|&field| view! { <FacetBlock field/> }).collect_view()}
         </section>
     }
 }
@@ -44,7 +29,7 @@ fn FacetBlock(
     field: Field,
 ) -> impl IntoView {
     let state = expect_state();
-    let slot = FIELDS.iter().position(|&f| f == field).unwrap_or(0);
+    let slot = Field::FACETS.iter().position(|&f| f == field).unwrap_or(0);
     let facet =
         Memo::new(move |_| state.with_data(|d| d.facets.get(slot).cloned().unwrap_or_default()));
     let name = field.name();

@@ -293,7 +293,7 @@ impl AppState {
                 group_filter,
                 sort,
                 descending,
-                facet_fields: super::facets::FIELDS.to_vec(),
+                facet_fields: Field::FACETS.to_vec(),
                 facet_top: super::facets::TOP,
                 buckets: super::timeline::BUCKETS,
                 first_rows: FIRST_ROWS,

@@ -150,6 +150,21 @@ pub struct ParamColumn {
 }
 
 impl Field {
+    /// The fields the page shows facets for, in display order (also what
+    /// `examples/view_profile` times, so it measures the page's views).
+    pub const FACETS: &'static [Field] = &[
+        Field::Service,
+        Field::EventName,
+        Field::Principal,
+        Field::RecipientAccountId,
+        Field::AwsRegion,
+        Field::SourceIpAddress,
+        Field::ErrorCode,
+        Field::UserAgent,
+        Field::IdentityType,
+        Field::ReadOnly,
+    ];
+
     /// Every field, in the order the UI offers them.
     pub const ALL: &'static [Field] = &[
         Field::EventTime,
