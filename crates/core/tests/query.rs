@@ -36,6 +36,16 @@ fn corpus_engine() -> Option<Engine> {
     Some(e)
 }
 
+/// A deterministic pseudo-random source: each call gives a number below `m`.
+fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |m| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    }
+}
+
 /// A deterministic generated store: a mix of services, identities, errors, type
 /// mismatches and missing fields.
 fn generated_engine(n: usize) -> Engine {
@@ -44,13 +54,7 @@ fn generated_engine(n: usize) -> Engine {
 
 /// [`generated_engine`], with room for `reserve` events made before loading.
 fn generated_engine_with(n: usize, reserve: usize) -> Engine {
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-    let mut rnd = |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m as u64) as usize
-    };
+    let mut rnd = xorshift(0x9e37_79b9_7f4a_7c15);
     let sources = [
         "s3.amazonaws.com",
         "ec2.amazonaws.com",
@@ -740,13 +744,7 @@ fn orders_uniform_values_and_summaries_match_brute_force() {
         .into_iter()
         .flatten()
         .collect();
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut rnd = |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m as u64) as usize
-    };
+    let mut rnd = xorshift(0x2545_f491_4f6c_dd1d);
     for e in &engines {
         let all = e.query("").unwrap();
         // Subsets from dense to sparse, so both ways of arranging are used.
