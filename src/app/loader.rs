@@ -16,6 +16,7 @@ use web_sys::{DataTransfer, File, FileSystemDirectoryEntry, FileSystemEntry, Fil
 use super::client::{file_from_bytes, PendingLoad};
 use super::state::AppState;
 use crate::worker::protocol::Reply;
+use crate::worker::read_slice;
 
 /// Something to load.
 pub enum Source {
@@ -324,10 +325,10 @@ const SNIFF_BATCH: usize = 16;
 async fn sniff_gzip(items: &[Source]) -> Vec<bool> {
     let mut out = Vec::with_capacity(items.len());
     for batch in items.chunks(SNIFF_BATCH) {
-        let heads: Vec<Option<JsFuture>> = batch
+        let heads: Vec<_> = batch
             .iter()
             .map(|s| match s {
-                Source::File(_, file) => Some(read_head(file)),
+                Source::File(_, file) => Some(read_slice(file, 0.0, 2.0)),
                 _ => None,
             })
             .collect();
@@ -341,21 +342,10 @@ async fn sniff_gzip(items: &[Source]) -> Vec<bool> {
     out
 }
 
-/// Starts reading the first two bytes of `file`.
-fn read_head(file: &File) -> JsFuture {
-    let promise = file
-        .slice_with_f64_and_f64(0.0, 2.0)
-        .map(|head| head.array_buffer())
-        .unwrap_or_else(|e| Promise::reject(&e));
-    JsFuture::from(promise)
-}
-
-/// Gzip by its magic bytes (from [`read_head`]).
-async fn is_gzip(head: JsFuture) -> bool {
-    match head.await {
-        Ok(buf) => Uint8Array::new(&buf).to_vec() == [0x1f, 0x8b],
-        Err(_) => false,
-    }
+/// Gzip by its first two bytes (the magic), not its name; a file that cannot be read
+/// is not gzip.
+async fn is_gzip(head: impl std::future::Future<Output = Result<Uint8Array, JsValue>>) -> bool {
+    matches!(head.await, Ok(bytes) if bytes.to_vec() == [0x1f, 0x8b])
 }
 
 /// Milliseconds since the page started (`performance.now()`).

@@ -10,10 +10,9 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Reflect, Uint8Array};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use trailscope_core::engine::{Facet, Field, Group, Order, ParamColumn, Summary};
@@ -23,6 +22,7 @@ use trailscope_core::Engine;
 use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
 };
+use super::read_slice;
 
 /// Files are read in slices of this size. `File.stream()` hands out 64 KiB chunks, and
 /// its promise per chunk cost a fifth of the load's time in the worker's profile; a
@@ -632,22 +632,6 @@ impl Matched {
             facet_spec: (Vec::new(), usize::MAX),
             facets: Vec::new(),
         }
-    }
-}
-
-/// Starts reading bytes `[start, end)` of `file` (the browser begins at once); the
-/// future gives them.
-fn read_slice(
-    file: &File,
-    start: f64,
-    end: f64,
-) -> impl std::future::Future<Output = Result<Uint8Array, JsValue>> {
-    let promise = file
-        .slice_with_f64_and_f64(start, end)
-        .map(|blob| blob.array_buffer());
-    async move {
-        let buffer = JsFuture::from(promise?).await?;
-        Ok(Uint8Array::new(&buffer))
     }
 }
 

@@ -9,5 +9,27 @@
 pub mod host;
 pub mod protocol;
 
+use js_sys::Uint8Array;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::File;
+
+/// Starts reading bytes `[start, end)` of `file` (the browser begins at once, before the
+/// future is awaited); the future gives them. The worker reads files with it, and the
+/// page reads the first bytes of files with it to tell gzip.
+pub fn read_slice(
+    file: &File,
+    start: f64,
+    end: f64,
+) -> impl std::future::Future<Output = Result<Uint8Array, JsValue>> {
+    let promise = file
+        .slice_with_f64_and_f64(start, end)
+        .map(|blob| blob.array_buffer());
+    async move {
+        let buffer = JsFuture::from(promise?).await?;
+        Ok(Uint8Array::new(&buffer))
+    }
+}
+
 /// The worker's loader script, relative to the page.
 pub const LOADER_URL: &str = "./engine_worker_loader.js";
