@@ -205,7 +205,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
             // the load.
             let first = progress.files.get_untracked().1 == 1;
             let every = PUBLISH_EVERY_MS
-                .max(state.engine.data.with_untracked(|d| d.compute_ms) * PUBLISH_COST_SHARE);
+                .max(state.engine.data.with_untracked(|d| d.compute_ms()) * PUBLISH_COST_SHARE);
             if first || now() - last_publish > every {
                 state.engine.publish();
                 last_publish = now();

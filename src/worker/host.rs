@@ -401,9 +401,8 @@ impl Host {
     /// Computes every view for `spec` and keeps the table's order for row requests.
     /// Parts whose inputs did not change since the last view are reused.
     fn view(&self, spec: &ViewSpec) -> ViewData {
-        let started = now();
         let mut parts: Vec<(String, f64)> = Vec::new();
-        let mut lap = started;
+        let mut lap = now();
         let mut mark = |name: &str| {
             let t = now();
             parts.push((name.to_string(), t - lap));
@@ -550,7 +549,6 @@ impl Host {
             rows: Vec::new(),
             params: table.params.clone(),
             param_subject: table.param_subject.clone(),
-            compute_ms: 0.0,
             parts: Vec::new(),
         };
         drop(guard);
@@ -560,7 +558,6 @@ impl Host {
         mark("rows");
         ViewData {
             rows,
-            compute_ms: now() - started,
             parts,
             ..data
         }

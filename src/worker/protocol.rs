@@ -84,10 +84,15 @@ pub struct ViewData {
     pub param_subject: Option<String>,
     /// The first table rows.
     pub rows: Vec<RowData>,
-    /// How long the worker took to compute this answer, ms.
-    pub compute_ms: f64,
-    /// What that time went to: (part, ms), in order (for `scripts/bench`).
+    /// What the worker's time computing this answer went to: (part, ms), in order.
     pub parts: Vec<(String, f64)>,
+}
+
+impl ViewData {
+    /// How long the worker took to compute this answer, ms (its parts add up to it).
+    pub fn compute_ms(&self) -> f64 {
+        self.parts.iter().map(|(_, ms)| ms).sum()
+    }
 }
 
 /// One event in full, for the detail pane.
