@@ -87,43 +87,90 @@ fn LoadProgressLine() -> impl IntoView {
     let state = expect_state();
     let p = state.progress;
     let shown = move || state.loading.get() > 0 && p.total.get() > 0.0;
-    let text = move || {
-        let (bytes, total) = (p.bytes.get(), p.total.get());
-        let secs = ((loader::now() - p.started.get()) / 1000.0).max(0.001);
-        let (files, done) = p.files.get();
-        format!(
-            "{} of {} MB · {:.0} MB/s · {} events · file {} of {}",
-            mb(bytes),
-            mb(total),
-            bytes / 1e6 / secs,
-            group_digits(p.events.get() as u64),
-            (done + 1).min(files),
-            files
-        )
-    };
     view! {
         <Show when=shown>
-            <div
-                class="ts-load__progress"
-                role="status"
-                data-testid="load-progress"
-                data-bytes=move || format!("{:.0}", p.bytes.get())
-                data-total=move || format!("{:.0}", p.total.get())
-                data-events=move || p.events.get().to_string()
-            >
-                <progress max=move || p.total.get() value=move || p.bytes.get()></progress>
-                <div class="ts-load__progress-text">{text}</div>
-                <div class="ts-load__progress-file" title=move || p.current.get()>{move || p.current.get()}</div>
-                <button
-                    class="ts-button ts-button--small"
-                    data-testid="load-cancel"
-                    disabled=move || p.cancel.get()
-                    on:click=move |_| { p.cancel.set(true); state.engine.cancel(); }
-                >
-                    {move || if p.cancel.get() { "Cancelling…" } else { "Cancel" }}
-                </button>
-            </div>
+            <ProgressFigures/>
         </Show>
+    }
+}
+
+/// What the progress line shows, read from the progress signals.
+#[derive(Clone, PartialEq)]
+struct Figures {
+    bytes: f64,
+    total: f64,
+    events: usize,
+    files: (u32, u32),
+    current: String,
+    started: f64,
+}
+
+/// How often the progress line is redrawn. The figures change with every chunk and
+/// every file (dozens of times a second in a big load), and each redraw costs the
+/// page a frame: a few a second read as well and leave the cores to the load.
+const REDRAW_MS: u32 = 200;
+
+/// The progress line's figures and Cancel, redrawn every [`REDRAW_MS`].
+#[component]
+fn ProgressFigures() -> impl IntoView {
+    let state = expect_state();
+    let p = state.progress;
+    let read = move || Figures {
+        bytes: p.bytes.get_untracked(),
+        total: p.total.get_untracked(),
+        events: p.events.get_untracked(),
+        files: p.files.get_untracked(),
+        current: p.current.get_untracked(),
+        started: p.started.get_untracked(),
+    };
+    let figures = RwSignal::new(read());
+    let redraw = gloo::timers::callback::Interval::new(REDRAW_MS, move || {
+        let now = read();
+        if figures.with_untracked(|f| *f != now) {
+            figures.set(now);
+        }
+    });
+    // The interval stops when the line goes (dropping it clears it).
+    let redraw = StoredValue::new_local(Some(redraw));
+    on_cleanup(move || redraw.update_value(|r| drop(r.take())));
+    let text = move || {
+        figures.with(|f| {
+            let secs = ((loader::now() - f.started) / 1000.0).max(0.001);
+            let (files, done) = f.files;
+            format!(
+                "{} of {} MB · {:.0} MB/s · {} events · file {} of {}",
+                mb(f.bytes),
+                mb(f.total),
+                f.bytes / 1e6 / secs,
+                group_digits(f.events as u64),
+                (done + 1).min(files),
+                files
+            )
+        })
+    };
+    view! {
+        <div
+            class="ts-load__progress"
+            role="status"
+            data-testid="load-progress"
+            data-bytes=move || figures.with(|f| format!("{:.0}", f.bytes))
+            data-total=move || figures.with(|f| format!("{:.0}", f.total))
+            data-events=move || figures.with(|f| f.events.to_string())
+        >
+            <progress max=move || figures.with(|f| f.total) value=move || figures.with(|f| f.bytes)></progress>
+            <div class="ts-load__progress-text">{text}</div>
+            <div class="ts-load__progress-file" title=move || figures.with(|f| f.current.clone())>
+                {move || figures.with(|f| f.current.clone())}
+            </div>
+            <button
+                class="ts-button ts-button--small"
+                data-testid="load-cancel"
+                disabled=move || p.cancel.get()
+                on:click=move |_| { p.cancel.set(true); state.engine.cancel(); }
+            >
+                {move || if p.cancel.get() { "Cancelling…" } else { "Cancel" }}
+            </button>
+        </div>
     }
 }
 

@@ -6,6 +6,8 @@
 //! during a long batch and once at its end, so they recompute a few times, not once per
 //! file. Folders are walked and the memory plan is made here, before anything is read.
 
+use std::collections::VecDeque;
+
 use js_sys::{Array, Promise, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -31,6 +33,8 @@ pub enum Source {
 /// How long a batch may run before the views are refreshed with what is loaded so far
 /// (at least; see [`PUBLISH_COST_SHARE`]).
 const PUBLISH_EVERY_MS: f64 = 700.0;
+/// Files sent to the worker ahead of the one it loads.
+const SEND_AHEAD: usize = 4;
 /// Refreshes during a load are at least this many times the last view's cost apart.
 const PUBLISH_COST_SHARE: f64 = 10.0;
 
@@ -133,43 +137,47 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         progress.files.update(|(n, _)| *n += items.len() as u32);
 
         let mut last_publish = now();
-        // Each file is sent as soon as the one before it starts loading, so the worker
-        // never waits for the page between files (the page may be busy drawing a view).
+        // Files are sent ahead of their turn (the worker answers views before the files
+        // queued), so the worker never waits for the page between files, however busy
+        // drawing the page is.
         let mut remaining: f64 = items.iter().map(|(_, text)| text).sum();
         let mut rest = items.into_iter();
-        let mut ahead: Option<(Started, f64)> = None;
+        let mut ahead: VecDeque<Started> = VecDeque::new();
+        let mut following: Option<(Started, f64)> = None;
         loop {
-            let next = if progress.cancel.get_untracked() {
-                None
-            } else {
-                rest.by_ref().find_map(|(source, text)| {
+            while ahead.len() < SEND_AHEAD && !progress.cancel.get_untracked() {
+                let next = rest.by_ref().find_map(|(source, text)| {
                     let expect = remaining;
                     remaining -= text;
                     start(state, source, expect)
-                })
-            };
-            let Some((current, done_before)) = ahead.take() else {
+                });
                 match next {
-                    Some(n) => {
-                        ahead = Some(follow(state, n));
-                        continue;
-                    }
+                    Some(n) => ahead.push_back(n),
                     None => break,
                 }
+            }
+            let Some((current, done_before)) = following
+                .take()
+                .or_else(|| ahead.pop_front().map(|n| follow(state, n)))
+            else {
+                break;
             };
             let answer = state.engine.finish_load(current.pending).await;
             progress.bytes.set(done_before + current.size);
-            // A dead worker fails every request: the file sent ahead never started, so it
-            // is sent again, to the new worker, behind the files that worker reloads.
-            let next = match (&answer, next) {
-                (Err(_), Some(n)) => Some(Started {
-                    pending: state.engine.restart_load(n.pending),
-                    ..n
-                }),
-                (_, n) => n,
-            };
+            // A dead worker fails every request: the files sent ahead never started, so
+            // they are sent again, to the new worker, behind the files that worker
+            // reloads.
+            if answer.is_err() {
+                ahead = ahead
+                    .into_iter()
+                    .map(|n| Started {
+                        pending: state.engine.restart_load(n.pending),
+                        ..n
+                    })
+                    .collect();
+            }
             // The next file's progress is heard from now on.
-            ahead = next.map(|n| follow(state, n));
+            following = ahead.pop_front().map(|n| follow(state, n));
             let name = current.name;
             match answer {
                 Ok(Reply::Loaded {

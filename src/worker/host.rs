@@ -8,9 +8,11 @@
 //! views asked meanwhile are answered between files, with the events loaded so far.
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::Reflect;
+use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
@@ -38,7 +40,10 @@ const MAX_RESERVE_EVENTS: f64 = 8_000_000.0;
 const PROGRESS_MS: f64 = 100.0;
 
 /// Requests waiting their turn, each with the `File` sent beside it (for loads).
-type Queue = Rc<RefCell<Vec<(ToWorker, Option<File>)>>>;
+type Queue = RefCell<Vec<(ToWorker, Option<File>)>>;
+
+/// A slice of a file being read by the browser.
+type Slice = Pin<Box<dyn Future<Output = Result<Uint8Array, JsValue>>>>;
 
 /// The engine and what the page is looking at.
 struct Host {
@@ -52,6 +57,11 @@ struct Host {
     /// Events added and bytes of text read by every load so far.
     seen: Cell<(f64, f64)>,
     view: RefCell<View>,
+    /// Requests waiting their turn.
+    queue: Queue,
+    /// The first slice of the next load's file, read while the file before it is
+    /// parsed, so that the worker does not wait for the browser between files.
+    prefetch: RefCell<Option<(File, Slice)>>,
 }
 
 /// The current view's event lists, and what the last views computed, kept while what
@@ -134,11 +144,14 @@ pub fn run() {
         cancel: Cell::new(false),
         seen: Cell::new((0.0, 0.0)),
         view: RefCell::new(View::default()),
+        queue: RefCell::new(Vec::new()),
+        prefetch: RefCell::new(None),
     });
-    // Requests run one after another, in arrival order. A load waits on the browser for
-    // every slice it reads, so messages are still delivered while it runs: Cancel is
-    // handled at once, on arrival; the rest wait for their turn.
-    let queue: Queue = Rc::new(RefCell::new(Vec::new()));
+    // Requests run one after another. A load waits on the browser for every slice it
+    // reads, so messages are still delivered while it runs: Cancel is handled at once,
+    // on arrival; the rest wait for their turn, which comes before the loads queued
+    // (the page sends files ahead, and a view asked meanwhile is answered between two
+    // files, with the events loaded so far); loads run in arrival order.
     let running = Rc::new(Cell::new(false));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let data = e.data();
@@ -155,7 +168,8 @@ pub fn run() {
             // Loads the page sent ahead of their turn are cancelled with the running one.
             let mut dropped = Vec::new();
             // (Files loaded again after a crash are not: they had loaded already.)
-            queue.borrow_mut().retain(|(m, _)| {
+            host.prefetch.replace(None);
+            host.queue.borrow_mut().retain(|(m, _)| {
                 let load = matches!(m.request, Request::Load { restore: false, .. });
                 if load {
                     dropped.push(m.id);
@@ -175,20 +189,22 @@ pub fn run() {
             host.reply(msg.id, Reply::Cancelling);
             return;
         }
-        queue.borrow_mut().push((msg, file));
+        host.queue.borrow_mut().push((msg, file));
         if !running.get() {
             running.set(true);
             let host = host.clone();
-            let queue = queue.clone();
             let running = running.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 loop {
                     let next = {
-                        let mut q = queue.borrow_mut();
-                        if q.is_empty() {
-                            None
-                        } else {
-                            Some(q.remove(0))
+                        let mut q = host.queue.borrow_mut();
+                        let turn = q
+                            .iter()
+                            .position(|(m, _)| !matches!(m.request, Request::Load { .. }));
+                        match turn {
+                            Some(i) => Some(q.remove(i)),
+                            None if q.is_empty() => None,
+                            None => Some(q.remove(0)),
                         }
                     };
                     let Some((msg, file)) = next else { break };
@@ -332,12 +348,15 @@ impl Host {
         }
         let size = file.size();
         let mut feed = self.engine.borrow_mut().begin_file(name);
-        let mut chunk_bytes: Vec<u8> = Vec::new();
         let mut read = 0.0;
         let mut last_progress = 0.0;
-        // The browser reads the next slice while this one is parsed: the read waits on
-        // another thread, and the worker is never idle waiting for it.
-        let mut next = Some(read_slice(&file, 0.0, READ_SLICE.min(size)));
+        // The browser reads the next slice while this one is parsed (the next file's
+        // first slice while this file's last one is): the read waits on another
+        // thread, and the worker is not idle waiting for it.
+        let mut next = Some(self.first_slice(&file));
+        if size <= READ_SLICE {
+            self.prefetch_next();
+        }
         while let Some(reading) = next.take() {
             let failure = if self.cancel.get() && !restore {
                 None
@@ -347,12 +366,19 @@ impl Host {
                         read += f64::from(array.length());
                         // (An empty slice before the end means the file shrank: stop.)
                         if read < size && array.length() > 0 {
-                            next = Some(read_slice(&file, read, (read + READ_SLICE).min(size)));
+                            let end = (read + READ_SLICE).min(size);
+                            next = Some(Box::pin(read_slice(&file, read, end)));
+                            if end >= size {
+                                self.prefetch_next();
+                            }
                         }
-                        chunk_bytes.resize(array.length() as usize, 0);
-                        array.copy_to(&mut chunk_bytes);
+                        // Copied once, from the browser's buffer into the engine's.
+                        self.engine.borrow_mut().feed_with(
+                            &mut feed,
+                            array.length() as usize,
+                            |buf| array.copy_to(buf),
+                        );
                         drop(array);
-                        self.engine.borrow_mut().feed(&mut feed, &chunk_bytes);
                         let t = now();
                         if t - last_progress > PROGRESS_MS {
                             last_progress = t;
@@ -379,7 +405,6 @@ impl Host {
                 read_error: failure,
             };
         }
-        drop(chunk_bytes);
         let report = self.engine.borrow_mut().finish_file(feed).clone();
         self.bump();
         let added = self.engine.borrow().len().saturating_sub(events_before);
@@ -396,6 +421,30 @@ impl Host {
             cancelled: false,
             read_error: None,
         }
+    }
+
+    /// The first slice of `file`: the one read ahead if it is this file's, else a new
+    /// read.
+    fn first_slice(&self, file: &File) -> Slice {
+        let ahead = self.prefetch.take();
+        match ahead {
+            Some((f, slice)) if js_sys::Object::is(&f, file) => slice,
+            _ => Box::pin(read_slice(file, 0.0, READ_SLICE.min(file.size()))),
+        }
+    }
+
+    /// Starts reading the first slice of the next queued load's file.
+    fn prefetch_next(&self) {
+        let queue = self.queue.borrow();
+        let next = queue.iter().find_map(|(m, file)| match m.request {
+            Request::Load { .. } => file.as_ref(),
+            _ => None,
+        });
+        let Some(file) = next else {
+            return;
+        };
+        let slice: Slice = Box::pin(read_slice(file, 0.0, READ_SLICE.min(file.size())));
+        self.prefetch.replace(Some((file.clone(), slice)));
     }
 
     /// Computes every view for `spec` and keeps the table's order for row requests.

@@ -485,6 +485,13 @@ impl Engine {
         feed.push(&mut self.store, chunk);
     }
 
+    /// [`Engine::feed`] for a chunk of `len` bytes that `fill` writes into the buffer
+    /// it is given (all of it), so that bytes held elsewhere (a browser's
+    /// `ArrayBuffer`) are copied once, straight into the feed.
+    pub fn feed_with(&mut self, feed: &mut FileFeed, len: usize, fill: impl FnOnce(&mut [u8])) {
+        feed.push_with(&mut self.store, len, fill);
+    }
+
     /// Read the rest of a fed file and keep its report (see [`Engine::begin_file`]).
     pub fn finish_file(&mut self, feed: FileFeed) -> &FileReport {
         let id = feed.id();

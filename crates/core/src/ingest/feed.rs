@@ -51,11 +51,12 @@ pub struct FileFeed {
     options: Options,
     /// Raw bytes fed.
     bytes: u64,
-    /// The first raw bytes, until there are enough to tell gzip by its magic.
-    head: Vec<u8>,
     kind: Kind,
-    /// Decoded text not read yet (from `base` in the text on, once streaming).
+    /// Decoded text not read yet (from `base` in the text on, once streaming). While
+    /// the kind is [`Kind::Unknown`], the raw bytes so far.
     text: Vec<u8>,
+    /// Raw gzip bytes being handed to the decoder (kept for the next chunk's room).
+    raw: Vec<u8>,
     /// Where `text` starts in the file's text (a byte-order mark excluded).
     base: usize,
     /// Length of the UTF-8 byte-order mark dropped from the decoded bytes.
@@ -101,9 +102,9 @@ impl FileFeed {
             name: name.to_owned(),
             options,
             bytes: 0,
-            head: Vec::new(),
             kind: Kind::Unknown,
             text: Vec::new(),
+            raw: Vec::new(),
             base: 0,
             bom: 0,
             phase: Phase::Deciding,
@@ -148,22 +149,52 @@ impl FileFeed {
 
     /// Take the next chunk of the file's bytes (storing what it completes in `sink`).
     pub fn push(&mut self, sink: &mut dyn RecordSink, chunk: &[u8]) {
-        self.bytes += chunk.len() as u64;
+        self.push_with(sink, chunk.len(), |buf| buf.copy_from_slice(chunk));
+    }
+
+    /// Take the next `len` bytes of the file, which `fill` writes into the buffer it
+    /// is given (all of it): the same as [`FileFeed::push`], with plain text copied
+    /// once, straight from where it is (such as a browser's `ArrayBuffer`) to where
+    /// it is read.
+    pub fn push_with(
+        &mut self,
+        sink: &mut dyn RecordSink,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) {
+        self.bytes += len as u64;
         match &mut self.kind {
-            Kind::Unknown => {
-                self.head.extend_from_slice(chunk);
-                if self.head.len() >= decode::GZIP_MAGIC.len() {
-                    let head = std::mem::take(&mut self.head);
-                    self.start(&head, false);
-                }
-            }
-            Kind::Plain => self.text.extend_from_slice(chunk),
             Kind::Gzip(gz) => {
-                gz.push(chunk, false);
-                self.text.extend_from_slice(&gz.take());
+                let mut raw = std::mem::take(&mut self.raw);
+                raw.clear();
+                raw.resize(len, 0);
+                fill(&mut raw);
+                gz.push(&raw, false);
+                self.raw = raw;
+                self.take_decoded();
+            }
+            Kind::Unknown | Kind::Plain => {
+                let at = self.text.len();
+                self.text.resize(at + len, 0);
+                fill(&mut self.text[at..]);
+                if self.text.len() >= decode::GZIP_MAGIC.len() {
+                    self.settle_kind(false);
+                }
             }
         }
         self.read_some(sink);
+    }
+
+    /// What the gzip decoder has decoded, appended to the text.
+    fn take_decoded(&mut self) {
+        if let Kind::Gzip(gz) = &mut self.kind {
+            let out = gz.take();
+            if self.text.is_empty() {
+                self.text = out;
+            } else {
+                self.text.extend_from_slice(&out);
+            }
+        }
     }
 
     /// Read what the text so far allows (see [`Phase`]).
@@ -244,16 +275,20 @@ impl FileFeed {
         };
     }
 
-    /// Choose plain or gzip by the first bytes `head`, and take them.
-    fn start(&mut self, head: &[u8], last: bool) {
-        if head.starts_with(&decode::GZIP_MAGIC) {
+    /// Choose plain or gzip by the first bytes (the text so far, while the kind is
+    /// unknown); gzip's bytes go to the decoder. `last`: no more bytes will come.
+    fn settle_kind(&mut self, last: bool) {
+        if !matches!(self.kind, Kind::Unknown) {
+            return;
+        }
+        if self.text.starts_with(&decode::GZIP_MAGIC) {
             let mut gz = Box::new(GzStream::new(self.options.max_decoded));
-            gz.push(head, last);
-            self.text.extend_from_slice(&gz.take());
+            gz.push(&self.text, last);
+            self.text.clear();
             self.kind = Kind::Gzip(gz);
+            self.take_decoded();
         } else {
             self.kind = Kind::Plain;
-            self.text.extend_from_slice(head);
         }
     }
 
@@ -264,13 +299,10 @@ impl FileFeed {
         if self.bytes == 0 {
             return failed(report, "Empty file: there is nothing in it".into());
         }
-        if let Kind::Unknown = self.kind {
-            let head = std::mem::take(&mut self.head);
-            self.start(&head, true);
-        }
+        self.settle_kind(true);
         if let Kind::Gzip(gz) = &mut self.kind {
             gz.push(&[], true);
-            self.text.extend_from_slice(&gz.take());
+            self.take_decoded();
         }
         match std::mem::replace(&mut self.phase, Phase::Whole) {
             Phase::Streaming { state, at, i, .. } => {
