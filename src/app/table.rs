@@ -368,7 +368,7 @@ fn row_view(state: AppState, pos: usize, data: RowData, cols: Memo<Vec<Col>>) ->
                     let full = if r.error_code.is_empty() { "failed" } else { r.error_code.as_str() };
                     let text = super::format::shown(full);
                     let title = super::format::tip(full);
-                    view! { <span class="ts-table__td ts-table__td--error" title=title>{text}</span> }.into_any()
+                    view! { <span class="ts-table__td ts-table__td--error ts-table__td--failed" title=title>{text}</span> }.into_any()
                 }
                 Col::Base(col) => {
                     let full = col.text(r, offset);

@@ -87,8 +87,17 @@ test('sorting, columns, time zone and failed calls', async ({ page }) => {
   await expect(page.locator('[data-testid="column-header"][data-column="user-agent"]')).toHaveCount(1);
   await page.getByTestId('column-chooser').click();
 
+  // A call that did not fail has nothing in its error cell, not even the warning sign
+  // failed calls get (both cells are the error column's).
+  await query(page, '-errorCode:*');
+  const cleanCell = rows.first().locator('.ts-table__td--error');
+  await expect(cleanCell).toHaveText('');
+  expect(await cleanCell.evaluate((el) => getComputedStyle(el, '::before').content)).toBe('none');
+
   // Failed calls are marked in words and with a class, not by colour alone.
   await query(page, 'errorCode:AccessDenied');
+  const sign = await rows.first().locator('.ts-table__td--error').evaluate((el) => getComputedStyle(el, '::before').content);
+  expect(sign).toContain('⚠');
   const failed = rows.first();
   await expect(failed).toHaveAttribute('data-failed', 'true');
   await expect(failed).toHaveClass(/ts-table__row--failed/);
