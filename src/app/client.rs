@@ -97,6 +97,12 @@ pub struct EngineHandle {
     pub recovering: RwSignal<bool>,
     /// Content was published and the views have not been answered since.
     refreshing: RwSignal<bool>,
+    /// The views as the sidebar's panels (facets, presets, files) show them: the same
+    /// as [`Self::data`], except while files load, when they follow a frame later, so
+    /// that the page draws a view in two halves instead of one long task.
+    pub side: RwSignal<Arc<ViewData>>,
+    /// The sidebar is waiting for its frame.
+    side_behind: RwSignal<bool>,
 }
 
 impl EngineHandle {
@@ -112,6 +118,8 @@ impl EngineHandle {
             crash: RwSignal::new(None),
             recovering: RwSignal::new(false),
             refreshing: RwSignal::new(false),
+            side: RwSignal::new(Arc::new(ViewData::default())),
+            side_behind: RwSignal::new(false),
         };
         handle.spawn();
         handle
@@ -429,7 +437,33 @@ impl EngineHandle {
 
     /// Whether requests are waiting for answers (tracked).
     pub fn busy(&self) -> bool {
-        self.pending.get() > 0 || self.recovering.get() || self.refreshing.get()
+        self.pending.get() > 0
+            || self.recovering.get()
+            || self.refreshing.get()
+            || self.side_behind.get()
+    }
+
+    /// Shows the latest views in the sidebar: at once, or (`later`) after the page has
+    /// drawn the rest of them.
+    fn show_side(&self, later: bool) {
+        if !later {
+            self.side_behind.set(false);
+            self.side.set(self.data.get_untracked());
+            return;
+        }
+        if self.side_behind.get_untracked() {
+            // A frame is awaited already: it shows the newest views.
+            return;
+        }
+        self.side_behind.set(true);
+        let this = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            after_next_frame().await;
+            if this.side_behind.get_untracked() {
+                this.side.set(this.data.get_untracked());
+                this.side_behind.set(false);
+            }
+        });
     }
 
     /// Asks for the views of `spec`; the answer lands in [`Self::data`]. While one view
@@ -447,12 +481,14 @@ impl EngineHandle {
         wasm_bindgen_futures::spawn_local(async move {
             let mut spec = spec;
             loop {
+                let loading = spec.loading;
                 let answer = this.call(Request::View(Box::new(spec))).await;
                 if let Ok(Reply::View(data)) = answer {
                     this.conn().deaths.set(0);
                     let newer = data.seq > this.data.with_untracked(|d| d.seq);
                     if newer {
                         this.data.set(Arc::new(*data));
+                        this.show_side(loading);
                     }
                 }
                 let next = this.conn().view_next.borrow_mut().take();
@@ -470,6 +506,27 @@ impl EngineHandle {
             this.refreshing.set(false);
         });
     }
+}
+
+/// Resolves once the page has drawn its next frame (a timer set from the frame's
+/// callback runs after the frame's rendering), or after 100 ms, since a hidden tab draws
+/// no frames.
+async fn after_next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::NULL);
+            return;
+        };
+        let then = window.clone();
+        let after = resolve.clone();
+        let on_frame = Closure::once_into_js(move || {
+            let _ = then.set_timeout_with_callback(after.unchecked_ref());
+        });
+        let _ = window.request_animation_frame(on_frame.unchecked_ref());
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 100);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 impl Default for EngineHandle {

@@ -15,7 +15,7 @@ pub const TOP: usize = 8;
 pub fn Facets() -> impl IntoView {
     let state = expect_state();
     view! {
-        <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.with_data(|d| d.total == 0)>
+        <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.with_side(|d| d.total == 0)>
             <h2 class="ts-panel__title">"Facets" <span class="ts-panel__hint">"click to filter · Alt-click to exclude"</span></h2>
             {Field::FACETS.iter().map(|&field| view! { <FacetBlock field/> }).collect_view()}
         </section>
@@ -31,7 +31,7 @@ fn FacetBlock(
     let state = expect_state();
     let slot = Field::FACETS.iter().position(|&f| f == field).unwrap_or(0);
     let facet =
-        Memo::new(move |_| state.with_data(|d| d.facets.get(slot).cloned().unwrap_or_default()));
+        Memo::new(move |_| state.with_side(|d| d.facets.get(slot).cloned().unwrap_or_default()));
     let name = field.name();
     view! {
         <div class="ts-facet" data-testid="facet" data-field=name>

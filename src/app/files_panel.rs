@@ -35,7 +35,7 @@ fn describe(r: &FileReport) -> String {
 #[component]
 pub fn FilesPanel() -> impl IntoView {
     let state = expect_state();
-    let files = Memo::new(move |_| state.with_data(|d| d.files.clone()));
+    let files = Memo::new(move |_| state.with_side(|d| d.files.clone()));
     let count = move || {
         files.with(Vec::len) + state.read_errors.with(Vec::len) + state.skipped.with(Vec::len)
     };

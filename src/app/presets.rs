@@ -14,9 +14,9 @@ use super::state::expect_state;
 pub fn Presets() -> impl IntoView {
     let state = expect_state();
     // One query per preset, recomputed only when the loaded events change.
-    let counts = Memo::new(move |_| state.with_data(|d| d.presets.clone()));
+    let counts = Memo::new(move |_| state.with_side(|d| d.presets.clone()));
     view! {
-        <section class="ts-panel ts-presets" aria-label="Investigations" class:ts-panel--empty=move || state.with_data(|d| d.total == 0)>
+        <section class="ts-panel ts-presets" aria-label="Investigations" class:ts-panel--empty=move || state.with_side(|d| d.total == 0)>
             <h2 class="ts-panel__title">"Investigate" <span class="ts-panel__hint">"saved queries, editable"</span></h2>
             <ul class="ts-presets__list">
                 {Engine::presets().iter().enumerate().map(|(k, preset)| {

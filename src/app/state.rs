@@ -365,6 +365,11 @@ impl AppState {
         self.engine.data.with(|d| f(d))
     }
 
+    /// The views as the sidebar shows them (tracked): see [`EngineHandle::side`].
+    pub fn with_side<R>(&self, f: impl FnOnce(&ViewData) -> R) -> R {
+        self.engine.side.with(|d| f(d))
+    }
+
     /// Sets the query box and applies it at once.
     pub fn apply_query(&self, text: String) {
         self.query_pending.set(false);
