@@ -247,6 +247,19 @@ fn post_with_text(msg: &FromWorker, text: &str) {
     }
 }
 
+/// Frees the memory behind a slice read now, instead of at the next garbage
+/// collection: a 1 GB load reads 250 slices of 4 MiB, and dozens of them waiting for the
+/// collector showed as the worker's memory. (`ArrayBuffer.prototype.transfer(0)` hands
+/// the bytes to a new, empty buffer; browsers without it free them later, as before.)
+fn release(array: &Uint8Array) {
+    let buffer = array.buffer();
+    if let Ok(transfer) = Reflect::get(&buffer, &"transfer".into()) {
+        if let Some(transfer) = transfer.dyn_ref::<js_sys::Function>() {
+            let _ = transfer.call1(&buffer, &JsValue::from(0));
+        }
+    }
+}
+
 /// The worker's wasm memory in bytes.
 fn memory_bytes() -> f64 {
     Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
@@ -378,7 +391,7 @@ impl Host {
                             array.length() as usize,
                             |buf| array.copy_to(buf),
                         );
-                        drop(array);
+                        release(&array);
                         let t = now();
                         if t - last_progress > PROGRESS_MS {
                             last_progress = t;
