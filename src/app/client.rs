@@ -49,8 +49,9 @@ struct Conn {
     next_id: Cell<u32>,
     waiting: RefCell<HashMap<u32, Waiter>>,
     kept: RefCell<Vec<Kept>>,
-    /// Called with (bytes of the current file, events) while a file loads.
-    on_progress: RefCell<Option<Progress>>,
+    /// Called with (bytes of the current file, events) while the load with this request
+    /// id runs (progress of other loads is not shown).
+    on_progress: RefCell<Option<(u32, Progress)>>,
     /// Keeps the handlers of every worker started alive (one pair per worker).
     handlers: RefCell<Vec<Handler>>,
     /// Counts the workers started; a death report names the worker it is about.
@@ -65,9 +66,18 @@ struct Conn {
 
 /// A load sent to the worker and not answered yet (see [`EngineHandle::start_load`]).
 pub struct PendingLoad {
+    /// The request's id (0 when it could not be sent).
+    id: u32,
     name: String,
     file: File,
     answer: Answer,
+}
+
+impl PendingLoad {
+    /// The request's id, which the worker's progress reports name.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
 }
 
 /// Bytes already in the page (a paste, the sample) as a `File` the worker can read.
@@ -211,9 +221,9 @@ impl EngineHandle {
                     let _ = w.send(Ok(*reply));
                 }
             }
-            FromWorker::Progress { bytes, events } => {
+            FromWorker::Progress { id, bytes, events } => {
                 let cb = conn.on_progress.borrow().clone();
-                if let Some(cb) = cb {
+                if let Some((_, cb)) = cb.filter(|(of, _)| *of == id) {
                     cb(bytes, events);
                 }
             }
@@ -321,18 +331,23 @@ impl EngineHandle {
     /// Posts a request at once (queued until the worker is ready); its answer comes
     /// through the receiver, which [`Self::finish`] awaits.
     fn send(&self, request: Request, file: Option<&File>) -> Answer {
+        self.send_with_id(request, file).1
+    }
+
+    /// [`Self::send`], with the request's id (0 when it could not be sent).
+    fn send_with_id(&self, request: Request, file: Option<&File>) -> (u32, Answer) {
         let conn = self.conn();
         let (tx, rx) = oneshot::channel();
         if conn.worker.borrow().is_none() {
             let _ = tx.send(Err("the engine's worker is not running".into()));
-            return rx;
+            return (0, rx);
         }
-        let id = conn.next_id.get().wrapping_add(1);
+        let id = conn.next_id.get().wrapping_add(1).max(1);
         conn.next_id.set(id);
         conn.waiting.borrow_mut().insert(id, tx);
         self.pending.update(|n| *n += 1);
         self.post(id, request, file);
-        rx
+        (id, rx)
     }
 
     async fn finish(&self, rx: Answer) -> Result<Reply, String> {
@@ -358,9 +373,9 @@ impl EngineHandle {
         }
     }
 
-    /// Sets what is told of a running load's progress.
-    pub fn on_progress(&self, cb: impl Fn(f64, usize) + 'static) {
-        self.conn().on_progress.replace(Some(Rc::new(cb)));
+    /// Sets what is told of the progress of the load with request id `id`.
+    pub fn on_progress(&self, id: u32, cb: impl Fn(f64, usize) + 'static) {
+        self.conn().on_progress.replace(Some((id, Rc::new(cb))));
     }
 
     /// Sends a file to load now, behind whatever the worker is doing; its answer
@@ -373,10 +388,12 @@ impl EngineHandle {
             expect_bytes,
             restore: false,
         };
+        let (id, answer) = self.send_with_id(request, Some(file));
         PendingLoad {
+            id,
             name: name.to_string(),
             file: file.clone(),
-            answer: self.send(request, Some(file)),
+            answer,
         }
     }
 
@@ -447,8 +464,7 @@ impl EngineHandle {
     /// drawn the rest of them.
     fn show_side(&self, later: bool) {
         if !later {
-            self.side_behind.set(false);
-            self.side.set(self.data.get_untracked());
+            self.sync_side();
             return;
         }
         if self.side_behind.get_untracked() {
@@ -460,10 +476,15 @@ impl EngineHandle {
         wasm_bindgen_futures::spawn_local(async move {
             after_next_frame().await;
             if this.side_behind.get_untracked() {
-                this.side.set(this.data.get_untracked());
-                this.side_behind.set(false);
+                this.sync_side();
             }
         });
+    }
+
+    /// The sidebar shows the latest views now.
+    fn sync_side(&self) {
+        self.side_behind.set(false);
+        self.side.set(self.data.get_untracked());
     }
 
     /// Asks for the views of `spec`; the answer lands in [`Self::data`]. While one view
@@ -509,8 +530,8 @@ impl EngineHandle {
 }
 
 /// Resolves once the page has drawn its next frame (a timer set from the frame's
-/// callback runs after the frame's rendering), or after 100 ms, since a hidden tab draws
-/// no frames.
+/// callback runs after the frame's rendering), or after a second, since a hidden tab
+/// draws no frames (a visible one draws long before).
 async fn after_next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let Some(window) = web_sys::window() else {
@@ -524,7 +545,7 @@ async fn after_next_frame() {
         });
         let _ = window.request_animation_frame(on_frame.unchecked_ref());
         let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 100);
+            .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), 1000);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -15,7 +15,7 @@ pub const TOP: usize = 8;
 pub fn Facets() -> impl IntoView {
     let state = expect_state();
     view! {
-        <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.with_side(|d| d.total == 0)>
+        <section class="ts-panel ts-facets" aria-label="Facets" class:ts-panel--empty=move || state.side_empty()>
             <h2 class="ts-panel__title">"Facets" <span class="ts-panel__hint">"click to filter · Alt-click to exclude"</span></h2>
             {Field::FACETS.iter().map(|&field| view! { <FacetBlock field/> }).collect_view()}
         </section>

@@ -148,6 +148,7 @@ fn ProgressFigures() -> impl IntoView {
             )
         })
     };
+    let current = move || figures.with(|f| f.current.clone());
     view! {
         <div
             class="ts-load__progress"
@@ -159,9 +160,7 @@ fn ProgressFigures() -> impl IntoView {
         >
             <progress max=move || figures.with(|f| f.total) value=move || figures.with(|f| f.bytes)></progress>
             <div class="ts-load__progress-text">{text}</div>
-            <div class="ts-load__progress-file" title=move || figures.with(|f| f.current.clone())>
-                {move || figures.with(|f| f.current.clone())}
-            </div>
+            <div class="ts-load__progress-file" title=current>{current}</div>
             <button
                 class="ts-button ts-button--small"
                 data-testid="load-cancel"

@@ -33,7 +33,7 @@ pub enum Source {
 /// How long a batch may run before the views are refreshed with what is loaded so far
 /// (at least; see [`PUBLISH_COST_SHARE`]).
 const PUBLISH_EVERY_MS: f64 = 700.0;
-/// Files sent to the worker ahead of the one it loads.
+/// Files kept sent to the worker ahead of the one it loads.
 const SEND_AHEAD: usize = 4;
 /// Refreshes during a load are at least this many times the last view's cost apart.
 const PUBLISH_COST_SHARE: f64 = 10.0;
@@ -142,10 +142,10 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         // drawing the page is.
         let mut remaining: f64 = items.iter().map(|(_, text)| text).sum();
         let mut rest = items.into_iter();
+        // The file loading now, then the files sent ahead of it.
         let mut ahead: VecDeque<Started> = VecDeque::new();
-        let mut following: Option<(Started, f64)> = None;
         loop {
-            while ahead.len() < SEND_AHEAD && !progress.cancel.get_untracked() {
+            while ahead.len() <= SEND_AHEAD && !progress.cancel.get_untracked() {
                 let next = rest.by_ref().find_map(|(source, text)| {
                     let expect = remaining;
                     remaining -= text;
@@ -156,28 +156,34 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     None => break,
                 }
             }
-            let Some((current, done_before)) = following
-                .take()
-                .or_else(|| ahead.pop_front().map(|n| follow(state, n)))
-            else {
+            // Its progress is heard from now on (no message is handled before this).
+            let Some((current, done_before)) = ahead.pop_front().map(|n| follow(state, n)) else {
                 break;
             };
             let answer = state.engine.finish_load(current.pending).await;
             progress.bytes.set(done_before + current.size);
             // A dead worker fails every request: the files sent ahead never started, so
             // they are sent again, to the new worker, behind the files that worker
-            // reloads.
+            // reloads; unless loading was cancelled (they were answered as cancelled).
             if answer.is_err() {
-                ahead = ahead
-                    .into_iter()
-                    .map(|n| Started {
-                        pending: state.engine.restart_load(n.pending),
-                        ..n
-                    })
-                    .collect();
+                if progress.cancel.get_untracked() {
+                    for n in ahead.drain(..) {
+                        progress.bytes.update(|b| *b += n.size);
+                        progress.files.update(|(_, done)| *done += 1);
+                        state.skipped.update(|v| {
+                            v.push((n.name, "not loaded: loading was cancelled".into()))
+                        });
+                    }
+                } else {
+                    ahead = ahead
+                        .into_iter()
+                        .map(|n| Started {
+                            pending: state.engine.restart_load(n.pending),
+                            ..n
+                        })
+                        .collect();
+                }
             }
-            // The next file's progress is heard from now on.
-            following = ahead.pop_front().map(|n| follow(state, n));
             let name = current.name;
             match answer {
                 Ok(Reply::Loaded {
@@ -266,10 +272,12 @@ fn follow(state: AppState, load: Started) -> (Started, f64) {
     let done_before = progress.bytes.get_untracked();
     let size = load.size;
     progress.current.set(load.name.clone());
-    state.engine.on_progress(move |bytes, events| {
-        progress.bytes.set(done_before + bytes.min(size));
-        progress.events.set(events);
-    });
+    state
+        .engine
+        .on_progress(load.pending.id(), move |bytes, events| {
+            progress.bytes.set(done_before + bytes.min(size));
+            progress.events.set(events);
+        });
     (load, done_before)
 }
 

@@ -16,7 +16,7 @@ pub fn Presets() -> impl IntoView {
     // One query per preset, recomputed only when the loaded events change.
     let counts = Memo::new(move |_| state.with_side(|d| d.presets.clone()));
     view! {
-        <section class="ts-panel ts-presets" aria-label="Investigations" class:ts-panel--empty=move || state.with_side(|d| d.total == 0)>
+        <section class="ts-panel ts-presets" aria-label="Investigations" class:ts-panel--empty=move || state.side_empty()>
             <h2 class="ts-panel__title">"Investigate" <span class="ts-panel__hint">"saved queries, editable"</span></h2>
             <ul class="ts-presets__list">
                 {Engine::presets().iter().enumerate().map(|(k, preset)| {

@@ -365,6 +365,11 @@ impl AppState {
         self.engine.data.with(|d| f(d))
     }
 
+    /// Whether the sidebar's views have no events (tracked).
+    pub fn side_empty(&self) -> bool {
+        self.with_side(|d| d.total == 0)
+    }
+
     /// The views as the sidebar shows them (tracked): see [`EngineHandle::side`].
     pub fn with_side<R>(&self, f: impl FnOnce(&ViewData) -> R) -> R {
         self.engine.side.with(|d| f(d))

@@ -151,7 +151,9 @@ pub fn run() {
     // reads, so messages are still delivered while it runs: Cancel is handled at once,
     // on arrival; the rest wait for their turn, which comes before the loads queued
     // (the page sends files ahead, and a view asked meanwhile is answered between two
-    // files, with the events loaded so far); loads run in arrival order.
+    // files, with the events loaded so far); loads run in arrival order. Files loaded
+    // again after a crash keep strict arrival order: a Remove sent meanwhile must find
+    // its file loaded.
     let running = Rc::new(Cell::new(false));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let data = e.data();
@@ -200,7 +202,8 @@ pub fn run() {
                         let mut q = host.queue.borrow_mut();
                         let turn = q
                             .iter()
-                            .position(|(m, _)| !matches!(m.request, Request::Load { .. }));
+                            .position(|(m, _)| !matches!(m.request, Request::Load { .. }))
+                            .filter(|&i| !q[..i].iter().any(|(m, _)| is_restore(m)));
                         match turn {
                             Some(i) => Some(q.remove(i)),
                             None if q.is_empty() => None,
@@ -217,6 +220,11 @@ pub fn run() {
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     post(&FromWorker::Ready);
+}
+
+/// A load of a file loaded before the worker was restarted.
+fn is_restore(msg: &ToWorker) -> bool {
+    matches!(msg.request, Request::Load { restore: true, .. })
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -247,10 +255,14 @@ fn post_with_text(msg: &FromWorker, text: &str) {
     }
 }
 
+/// Starts reading the first slice of `file`.
+fn read_first(file: &File) -> Slice {
+    Box::pin(read_slice(file, 0.0, READ_SLICE.min(file.size())))
+}
+
 /// Frees the memory behind a slice read now, instead of at the next garbage
-/// collection: a 1 GB load reads 250 slices of 4 MiB, and dozens of them waiting for the
-/// collector showed as the worker's memory. (`ArrayBuffer.prototype.transfer(0)` hands
-/// the bytes to a new, empty buffer; browsers without it free them later, as before.)
+/// collection (a 1 GB load reads 250 slices of 4 MiB). `ArrayBuffer.prototype.transfer(0)`
+/// hands the bytes to a new, empty buffer; browsers without it free them later.
 fn release(array: &Uint8Array) {
     let buffer = array.buffer();
     if let Ok(transfer) = Reflect::get(&buffer, &"transfer".into()) {
@@ -299,7 +311,7 @@ impl Host {
                 expect_bytes,
                 restore,
             } => match file {
-                Some(file) => self.load(&name, file, expect_bytes, restore).await,
+                Some(file) => self.load(id, &name, file, expect_bytes, restore).await,
                 None => Reply::Loaded {
                     report: None,
                     cancelled: false,
@@ -344,7 +356,14 @@ impl Host {
 
     /// Reads `file` into the engine a slice at a time, with progress; stops early on
     /// Cancel.
-    async fn load(&self, name: &str, file: File, expect_bytes: f64, restore: bool) -> Reply {
+    async fn load(
+        &self,
+        id: u32,
+        name: &str,
+        file: File,
+        expect_bytes: f64,
+        restore: bool,
+    ) -> Reply {
         self.cancel.set(false);
         // Room for the batch's events at once, at the events per byte of text seen so
         // far (nothing before the first file). Capped: room never used costs wasm
@@ -397,6 +416,7 @@ impl Host {
                             last_progress = t;
                             let events = self.engine.borrow().len();
                             post(&FromWorker::Progress {
+                                id,
                                 bytes: read,
                                 events,
                             });
@@ -442,7 +462,7 @@ impl Host {
         let ahead = self.prefetch.take();
         match ahead {
             Some((f, slice)) if js_sys::Object::is(&f, file) => slice,
-            _ => Box::pin(read_slice(file, 0.0, READ_SLICE.min(file.size()))),
+            _ => read_first(file),
         }
     }
 
@@ -456,8 +476,8 @@ impl Host {
         let Some(file) = next else {
             return;
         };
-        let slice: Slice = Box::pin(read_slice(file, 0.0, READ_SLICE.min(file.size())));
-        self.prefetch.replace(Some((file.clone(), slice)));
+        self.prefetch
+            .replace(Some((file.clone(), read_first(file))));
     }
 
     /// Computes every view for `spec` and keeps the table's order for row requests.

@@ -22,11 +22,13 @@ pub fn read_slice(
     start: f64,
     end: f64,
 ) -> impl std::future::Future<Output = Result<Uint8Array, JsValue>> {
-    let promise = file
+    // The future is made now, so the read's failure is handled even when the future is
+    // dropped unawaited (a read ahead that a Cancel made useless).
+    let reading = file
         .slice_with_f64_and_f64(start, end)
-        .map(|blob| blob.array_buffer());
+        .map(|blob| JsFuture::from(blob.array_buffer()));
     async move {
-        let buffer = JsFuture::from(promise?).await?;
+        let buffer = reading?.await?;
         Ok(Uint8Array::new(&buffer))
     }
 }

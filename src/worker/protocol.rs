@@ -240,6 +240,8 @@ pub enum FromWorker {
     },
     /// The running load moved on.
     Progress {
+        /// The load request's id (several loads wait in the worker's queue).
+        id: u32,
         /// Bytes of the current file read so far.
         bytes: f64,
         /// Events in the store now.

@@ -1,5 +1,5 @@
 //! Files read as streams: the bytes of one file arrive in chunks of any size (a
-//! browser reads a `File` 8 MiB at a time), and the result is the same report and
+//! browser worker reads a `File` 4 MiB at a time), and the result is the same report and
 //! the same store content as [`super::ingest`] on all the bytes at once.
 //!
 //! - Gzip is decompressed as the chunks arrive ([`decode::GzStream`], every member).
