@@ -35,6 +35,8 @@ pub enum Source {
 const PUBLISH_EVERY_MS: f64 = 700.0;
 /// Files kept sent to the worker ahead of the one it loads.
 const SEND_AHEAD: usize = 4;
+/// Why a file was not loaded after Cancel (the files panel shows it).
+const CANCELLED: &str = "not loaded: loading was cancelled";
 /// Refreshes during a load are at least this many times the last view's cost apart.
 const PUBLISH_COST_SHARE: f64 = 10.0;
 
@@ -170,9 +172,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     for n in ahead.drain(..) {
                         progress.bytes.update(|b| *b += n.size);
                         progress.files.update(|(_, done)| *done += 1);
-                        state.skipped.update(|v| {
-                            v.push((n.name, "not loaded: loading was cancelled".into()))
-                        });
+                        skip_name(state, n.name, CANCELLED);
                     }
                 } else {
                     ahead = ahead
@@ -188,9 +188,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
             match answer {
                 Ok(Reply::Loaded {
                     cancelled: true, ..
-                }) => state
-                    .skipped
-                    .update(|v| v.push((name, "not loaded: loading was cancelled".into()))),
+                }) => skip_name(state, name, CANCELLED),
                 Ok(Reply::Loaded {
                     read_error: Some(reason),
                     ..
@@ -226,7 +224,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
             }
         }
         for (source, _) in rest {
-            skip(state, &source, "not loaded: loading was cancelled");
+            skip(state, &source, CANCELLED);
         }
         state.engine.publish();
         state.loading.update(|n| *n = n.saturating_sub(1));
@@ -283,15 +281,18 @@ fn follow(state: AppState, load: Started) -> (Started, f64) {
 
 /// Names a file that was not loaded, with the reason, in the files panel.
 fn skip(state: AppState, source: &Source, reason: &str) {
-    let name = source_name(source).to_string();
+    skip_name(state, source_name(source).to_string(), reason);
+}
+
+/// Names a file that was not loaded, by its name, with the reason.
+fn skip_name(state: AppState, name: String, reason: &str) {
     state.skipped.update(|v| v.push((name, reason.to_string())));
 }
 
-/// Keeps the files that fit in the memory budget, in order, and names the others as
-/// skipped before anything is read: a load that would run the tab out of memory is said
-/// so at once instead of crashing it later.
-/// The sources that fit the memory budget, each with about how many bytes of text it
-/// holds (gzip counted decompressed).
+/// The sources that fit the memory budget, in order, each with about how many bytes of
+/// text it holds (gzip counted decompressed); the others are named as skipped before
+/// anything is read: a load that would run the tab out of memory is said so at once
+/// instead of crashing it later.
 async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<(Source, f64)> {
     let mut used = state.engine.memory.get_untracked();
     let mut keep = Vec::new();
