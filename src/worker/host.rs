@@ -8,11 +8,9 @@
 //! views asked meanwhile are answered between files, with the events loaded so far.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
-use js_sys::{Reflect, Uint8Array};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
@@ -24,12 +22,8 @@ use trailscope_core::Engine;
 use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
 };
-use super::read_slice;
+use super::{give_back, FileStream, Slice, SLICE_BYTES};
 
-/// Files are read in slices of this size. `File.stream()` hands out 64 KiB chunks, and
-/// its promise per chunk cost a fifth of the load's time in the worker's profile; a
-/// slice of a few MiB costs one promise and one copy.
-const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 /// Parameter columns are chosen from at most this many of the table's events, evenly
 /// spread: the most frequent paths of a big view show in a sample of this size, and the
 /// choice costs milliseconds instead of a walk through every event's JSON.
@@ -41,9 +35,6 @@ const PROGRESS_MS: f64 = 100.0;
 
 /// Requests waiting their turn, each with the `File` sent beside it (for loads).
 type Queue = RefCell<Vec<(ToWorker, Option<File>)>>;
-
-/// A slice of a file being read by the browser.
-type Slice = Pin<Box<dyn Future<Output = Result<Uint8Array, JsValue>>>>;
 
 /// The engine and what the page is looking at.
 struct Host {
@@ -61,7 +52,7 @@ struct Host {
     queue: Queue,
     /// The first slice of the next load's file, read while the file before it is
     /// parsed, so that the worker does not wait for the browser between files.
-    prefetch: RefCell<Option<(File, Slice)>>,
+    prefetch: RefCell<Option<(File, FileStream, Slice)>>,
 }
 
 /// The current view's event lists, and what the last views computed, kept while what
@@ -170,7 +161,9 @@ pub fn run() {
             // Loads the page sent ahead of their turn are cancelled with the running one.
             let mut dropped = Vec::new();
             // (Files loaded again after a crash are not: they had loaded already.)
-            host.prefetch.replace(None);
+            if let Some((_, stream, _)) = host.prefetch.replace(None) {
+                stream.cancel();
+            }
             host.queue.borrow_mut().retain(|(m, _)| {
                 let load = matches!(m.request, Request::Load { restore: false, .. });
                 if load {
@@ -255,21 +248,11 @@ fn post_with_text(msg: &FromWorker, text: &str) {
     }
 }
 
-/// Starts reading the first slice of `file`.
-fn read_first(file: &File) -> Slice {
-    Box::pin(read_slice(file, 0.0, READ_SLICE.min(file.size())))
-}
-
-/// Frees the memory behind a slice read now, instead of at the next garbage
-/// collection (a 1 GB load reads 250 slices of 4 MiB). `ArrayBuffer.prototype.transfer(0)`
-/// hands the bytes to a new, empty buffer; browsers without it free them later.
-fn release(array: &Uint8Array) {
-    let buffer = array.buffer();
-    if let Ok(transfer) = Reflect::get(&buffer, &"transfer".into()) {
-        if let Some(transfer) = transfer.dyn_ref::<js_sys::Function>() {
-            let _ = transfer.call1(&buffer, &JsValue::from(0));
-        }
-    }
+/// Opens `file` and starts reading its first slice.
+fn read_first(file: &File) -> Result<(FileStream, Slice), JsValue> {
+    let stream = FileStream::open(file)?;
+    let first = stream.next_slice();
+    Ok((stream, first))
 }
 
 /// The worker's wasm memory in bytes.
@@ -385,8 +368,14 @@ impl Host {
         // The browser reads the next slice while this one is parsed (the next file's
         // first slice while this file's last one is): the read waits on another
         // thread, and the worker is not idle waiting for it.
-        let mut next = Some(self.first_slice(&file));
-        if size <= READ_SLICE {
+        let slice = f64::from(SLICE_BYTES);
+        // (A file the browser cannot open fails as a read does.)
+        let (stream, first) = match self.first_slice(&file) {
+            Ok((stream, first)) => (Some(stream), first),
+            Err(e) => (None, Box::pin(async move { Err(e) }) as Slice),
+        };
+        let mut next = Some(first);
+        if size <= slice {
             self.prefetch_next();
         }
         while let Some(reading) = next.take() {
@@ -398,9 +387,8 @@ impl Host {
                         read += f64::from(array.length());
                         // (An empty slice before the end means the file shrank: stop.)
                         if read < size && array.length() > 0 {
-                            let end = (read + READ_SLICE).min(size);
-                            next = Some(Box::pin(read_slice(&file, read, end)));
-                            if end >= size {
+                            next = stream.as_ref().map(FileStream::next_slice);
+                            if read + slice >= size {
                                 self.prefetch_next();
                             }
                         }
@@ -410,7 +398,7 @@ impl Host {
                             array.length() as usize,
                             |buf| array.copy_to(buf),
                         );
-                        release(&array);
+                        give_back(&array);
                         let t = now();
                         if t - last_progress > PROGRESS_MS {
                             last_progress = t;
@@ -428,6 +416,9 @@ impl Host {
             };
             // Cancelled, or the browser could not read on: what this file stored goes
             // with it (a file is loaded whole or not at all).
+            if let Some(stream) = &stream {
+                stream.cancel();
+            }
             let id = feed.id();
             let mut engine = self.engine.borrow_mut();
             engine.finish_file(feed);
@@ -458,11 +449,14 @@ impl Host {
 
     /// The first slice of `file`: the one read ahead if it is this file's, else a new
     /// read.
-    fn first_slice(&self, file: &File) -> Slice {
-        let ahead = self.prefetch.take();
-        match ahead {
-            Some((f, slice)) if js_sys::Object::is(&f, file) => slice,
-            _ => read_first(file),
+    fn first_slice(&self, file: &File) -> Result<(FileStream, Slice), JsValue> {
+        match self.prefetch.take() {
+            Some((f, stream, slice)) if js_sys::Object::is(&f, file) => Ok((stream, slice)),
+            Some((_, stream, _)) => {
+                stream.cancel();
+                read_first(file)
+            }
+            None => read_first(file),
         }
     }
 
@@ -476,8 +470,9 @@ impl Host {
         let Some(file) = next else {
             return;
         };
-        self.prefetch
-            .replace(Some((file.clone(), read_first(file))));
+        if let Ok((stream, first)) = read_first(file) {
+            self.prefetch.replace(Some((file.clone(), stream, first)));
+        }
     }
 
     /// Computes every view for `spec` and keeps the table's order for row requests.
