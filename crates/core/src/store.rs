@@ -154,9 +154,10 @@ pub struct Store {
     file: Vec<u32>,
     /// Other files an event also appeared in (exact duplicates across files).
     extra_files: FxHashMap<u32, Vec<u32>>,
-    /// eventIDs, concatenated; `id_end[i]` ends event i's.
-    ids: String,
-    id_end: Vec<usize>,
+    /// Where each event's eventID lies in its own text (see [`IdAt`]); an eventID
+    /// that is not plainly there (escaped, very long or far in) is kept in `odd_ids`.
+    id_at: Vec<IdAt>,
+    odd_ids: FxHashMap<u32, String>,
     /// hash(eventID) -> first event with it; further ones chain through `same_id`.
     by_id: FxHashMap<u64, u32>,
     same_id: FxHashMap<u32, u32>,
@@ -195,15 +196,7 @@ impl Store {
             let _ = self.time.try_reserve_exact(additional);
             let _ = self.flags.try_reserve_exact(additional);
             let _ = self.file.try_reserve_exact(additional);
-            let _ = self.id_end.try_reserve_exact(additional);
-            // eventIDs at their average length so far (a UUID's 36 bytes to start).
-            let per_id = match self.id_end.len() {
-                0 => 36,
-                n => self.ids.len().div_ceil(n),
-            };
-            let _ = self
-                .ids
-                .try_reserve_exact(additional.saturating_mul(per_id));
+            let _ = self.id_at.try_reserve_exact(additional);
             let _ = self.by_id.try_reserve(additional);
         }
     }
@@ -323,14 +316,11 @@ impl Store {
 
     /// The `eventID` ("" when the record has none).
     pub fn event_id(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.id_end.get(i - 1).copied().unwrap_or(0)
-        };
-        let end = self.id_end.get(i).copied().unwrap_or(start);
-        self.ids.get(start..end).unwrap_or("")
+        match self.id_at.get(i as usize) {
+            Some(&IdAt::ODD) => self.odd_ids.get(&i).map_or("", String::as_str),
+            Some(at) => self.text(i).get(at.range()).unwrap_or(""),
+            None => "",
+        }
     }
 
     /// The interned id column `c`.
@@ -454,8 +444,13 @@ impl Store {
             + self.flags.capacity()
             + self.file.capacity() * 4
             + extra
-            + self.ids.capacity()
-            + self.id_end.capacity() * std::mem::size_of::<usize>()
+            + self.id_at.capacity() * 4
+            + self
+                .odd_ids
+                .values()
+                .map(|v| v.capacity() + 24)
+                .sum::<usize>()
+            + self.odd_ids.capacity() * 29 * 8 / 7
             + self.by_id.capacity() * 13 * 8 / 7
             + self.same_id.capacity() * 9 * 8 / 7
             + self.services.heap_bytes()
@@ -709,8 +704,11 @@ impl Store {
         self.intern(Col::ManagementEvent, f.text(Top::ManagementEvent));
 
         let id = event_id.as_deref().unwrap_or("");
-        self.ids.push_str(id);
-        self.id_end.push(self.ids.len());
+        let at = IdAt::of(json, id);
+        if at == IdAt::ODD {
+            self.odd_ids.insert(i, id.to_owned());
+        }
+        self.id_at.push(at);
         if !id.is_empty() {
             self.link_id(id, i);
         }
@@ -720,6 +718,36 @@ impl Store {
         } else {
             AddOutcome::Conflict(i)
         }
+    }
+}
+
+/// Where an eventID lies in its event's text: 24 bits of start, 8 of length. The
+/// text holds it as written in all but rare records, so the store keeps no second copy
+/// (36 bytes an event, about 27 MiB at a million events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IdAt(u32);
+
+impl IdAt {
+    /// The eventID is in the store's `odd_ids`.
+    const ODD: IdAt = IdAt(u32::MAX);
+
+    /// Where `id` lies in `json`, when it is a slice of it that fits; [`IdAt::ODD`]
+    /// else (an eventID written with escapes is decoded, so not a slice).
+    fn of(json: &str, id: &str) -> IdAt {
+        let start = (id.as_ptr() as usize).wrapping_sub(json.as_ptr() as usize);
+        let inside = start <= json.len() && id.len() <= json.len() - start;
+        if id.is_empty() {
+            IdAt(0)
+        } else if inside && start < 1 << 24 && id.len() < 255 {
+            IdAt((start as u32) << 8 | id.len() as u32)
+        } else {
+            IdAt::ODD
+        }
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        let start = (self.0 >> 8) as usize;
+        start..start + (self.0 & 0xff) as usize
     }
 }
 

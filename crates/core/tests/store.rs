@@ -285,6 +285,53 @@ fn duplicates_and_conflicts() {
     );
 }
 
+#[test]
+fn event_ids_written_with_escapes_or_as_other_values_are_read_decoded() {
+    let long = "x".repeat(300);
+    let mut s = Store::new();
+    let cases = [
+        (
+            r#"{"eventID":"plain-1","eventName":"A"}"#.to_owned(),
+            "plain-1",
+        ),
+        (
+            r#"{"eventID":"esc\u0061ped","eventName":"A"}"#.to_owned(),
+            "escaped",
+        ),
+        (r#"{"eventName":"A","eventID":42}"#.to_owned(), "42"),
+        (
+            format!(r#"{{"eventID":"{long}","eventName":"A"}}"#),
+            long.as_str(),
+        ),
+        (r#"{"eventName":"A"}"#.to_owned(), ""),
+        (r#"{"eventID":"","eventName":"A"}"#.to_owned(), ""),
+        (
+            r#"{"eventName":"A","requestParameters":{"filler":"f"},"eventID":"late"}"#.to_owned(),
+            "late",
+        ),
+    ];
+    for (json, id) in &cases {
+        let i = add(&mut s, json);
+        assert_eq!(s.event_id(i), *id, "{json}");
+    }
+    // An event is known by its decoded eventID, however either is written.
+    assert_eq!(
+        s.add_record(1, r#"{"eventID":"escaped","eventName":"A"}"#)
+            .unwrap(),
+        AddOutcome::Duplicate(1)
+    );
+    assert_eq!(
+        s.add_record(1, r#"{"eventID":"escaped","eventName":"B"}"#)
+            .unwrap(),
+        AddOutcome::Conflict(7)
+    );
+    assert_eq!(s.event_id(7), "escaped");
+    assert_eq!(
+        s.add_record(1, &cases[3].0).unwrap(),
+        AddOutcome::Duplicate(3)
+    );
+}
+
 fn records(events: &[(&str, &str)]) -> String {
     let items: Vec<String> = events
         .iter()
