@@ -161,9 +161,7 @@ pub fn run() {
             // Loads the page sent ahead of their turn are cancelled with the running one.
             let mut dropped = Vec::new();
             // (Files loaded again after a crash are not: they had loaded already.)
-            if let Some((_, stream, _)) = host.prefetch.replace(None) {
-                stream.cancel();
-            }
+            host.prefetch.replace(None);
             host.queue.borrow_mut().retain(|(m, _)| {
                 let load = matches!(m.request, Request::Load { restore: false, .. });
                 if load {
@@ -416,9 +414,6 @@ impl Host {
             };
             // Cancelled, or the browser could not read on: what this file stored goes
             // with it (a file is loaded whole or not at all).
-            if let Some(stream) = &stream {
-                stream.cancel();
-            }
             let id = feed.id();
             let mut engine = self.engine.borrow_mut();
             engine.finish_file(feed);
@@ -452,11 +447,7 @@ impl Host {
     fn first_slice(&self, file: &File) -> Result<(FileStream, Slice), JsValue> {
         match self.prefetch.take() {
             Some((f, stream, slice)) if js_sys::Object::is(&f, file) => Ok((stream, slice)),
-            Some((_, stream, _)) => {
-                stream.cancel();
-                read_first(file)
-            }
-            None => read_first(file),
+            _ => read_first(file),
         }
     }
 

@@ -61,8 +61,8 @@ pub type Slice = Pin<Box<dyn Future<Output = Result<Uint8Array, JsValue>>>>;
 /// beside the store (and with `ArrayBuffer.prototype.transfer(0)`, which hides their
 /// size from the collector, all of them in a page that does nothing else). A BYOB
 /// reader fills buffers the worker hands it, so the same three buffers serve the
-/// whole load.
-#[derive(Clone)]
+/// whole load. Dropping it stops the reading (a slice being filled ends with what it
+/// has).
 pub struct FileStream {
     reader: ReadableStreamByobReader,
 }
@@ -97,10 +97,13 @@ impl FileStream {
                 // The read moves the buffer into a new ArrayBuffer: keep that one.
                 let result = JsFuture::from(reader.read_with_array_buffer_view(&view)).await?;
                 let done = Reflect::get(&result, &"done".into())?.is_truthy();
-                if let Ok(value) = Reflect::get(&result, &"value".into())?.dyn_into::<Uint8Array>()
-                {
-                    buffer = value.buffer();
-                    filled += value.byte_length();
+                match Reflect::get(&result, &"value".into())?.dyn_into::<Uint8Array>() {
+                    Ok(value) => {
+                        buffer = value.buffer();
+                        filled += value.byte_length();
+                    }
+                    // A stream cancelled (the load was) keeps the buffer: nothing to give.
+                    Err(_) => return Ok(Uint8Array::new_with_length(0).into()),
                 }
                 if done {
                     break;
@@ -110,9 +113,10 @@ impl FileStream {
         }));
         Box::pin(async move { Ok(filling.await?.unchecked_into()) })
     }
+}
 
-    /// Stops reading: a slice being filled ends with what it has.
-    pub fn cancel(&self) {
+impl Drop for FileStream {
+    fn drop(&mut self) {
         // (Awaited by no one; the future handles a refusal.)
         drop(JsFuture::from(self.reader.cancel()));
     }
@@ -120,10 +124,11 @@ impl FileStream {
 
 /// Hands a slice's buffer back for the next reads.
 pub fn give_back(slice: &Uint8Array) {
+    let buffer = slice.buffer();
     SPARE.with(|s| {
         let mut spare = s.borrow_mut();
-        if spare.len() < SPARE_BUFFERS {
-            spare.push(slice.buffer());
+        if spare.len() < SPARE_BUFFERS && buffer.byte_length() == SLICE_BYTES {
+            spare.push(buffer);
         }
     });
 }
