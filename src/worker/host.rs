@@ -22,7 +22,7 @@ use trailscope_core::Engine;
 use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
 };
-use super::{give_back, FileStream, Slice, SLICE_BYTES};
+use super::reader::{give_back, FileStream, Slice, SLICE_BYTES};
 
 /// Parameter columns are chosen from at most this many of the table's events, evenly
 /// spread: the most frequent paths of a big view show in a sample of this size, and the

@@ -7,8 +7,9 @@ const { test, expect, openApp, idle } = require('../fixtures');
 const { invictusRecords } = require('./viewer-helpers');
 
 /** Writes `count` `{"Records":[...]}` files of about `mb` MB each from the corpus
- * records (unique eventIDs), into a fresh temporary folder; returns their paths. */
-function bigFiles(count, mb) {
+ * records (unique eventIDs starting with `prefix`, which also names the files), into a
+ * fresh temporary folder; returns their paths. */
+function bigFiles(count, mb, prefix = 'big') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-scale-'));
   const records = invictusRecords();
   let serial = 0;
@@ -17,13 +18,13 @@ function bigFiles(count, mb) {
     const parts = [];
     let size = 0;
     while (size < mb * 1e6) {
-      const r = { ...records[serial % records.length], eventID: `scale-${serial}` };
+      const r = { ...records[serial % records.length], eventID: `${prefix}-${serial}` };
       serial++;
       const text = JSON.stringify(r);
       parts.push(text);
       size += text.length + 1;
     }
-    const file = path.join(dir, `big-${String(f).padStart(3, '0')}.json`);
+    const file = path.join(dir, `${prefix}-${String(f).padStart(3, '0')}.json`);
     fs.writeFileSync(file, `{"Records":[${parts.join(',')}]}`);
     files.push({ file, events: parts.length });
   }
@@ -85,6 +86,14 @@ test('Cancel stops loading, keeps the files already loaded and names the rest as
   const kept = ok.reduce((s, [, , n]) => s + n, 0);
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(kept));
   await expect(page.locator('[data-testid="file-row"][data-status="skipped"]').first()).toContainText('cancelled');
+  // Reading goes on after a Cancel: a file of several 4 MiB slices chosen next loads whole
+  // (the worker's read buffers all came back from the cancelled reads).
+  const [after] = bigFiles(1, 14, 'after-cancel');
+  await page.getByTestId('file-input').setInputFiles([after.file]);
+  await idle(page);
+  await expect(page.locator('[data-testid="file-row"][data-name="after-cancel-000.json"]'))
+    .toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(kept + after.events));
 });
 
 test('a file too big for the page\'s memory is named as skipped before loading; the rest loads', async ({ page }) => {
