@@ -127,35 +127,32 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                 other => items.push(other),
             }
         }
-        let items = plan_memory(state, items).await;
-        let size = |s: &Source| match s {
-            Source::File(_, f) => f.size(),
-            Source::Bytes(_, b) => b.len() as f64,
-            Source::Entry(_) => 0.0,
-        };
         progress
             .total
-            .update(|t| *t += items.iter().map(|(s, _)| size(s)).sum::<f64>());
+            .update(|t| *t += items.iter().map(source_size).sum::<f64>());
         progress.files.update(|(n, _)| *n += items.len() as u32);
+        // Planned a few files at a time, so the first file starts as soon as its own
+        // first bytes are known, not after every file's (700 ms for 250 files).
+        let mut plan = Plan::new(state, items);
 
         let mut last_publish = now();
         // Files are sent ahead of their turn (the worker answers views before the files
         // queued), so the worker never waits for the page between files, however busy
         // drawing the page is.
-        let mut remaining: f64 = items.iter().map(|(_, text)| text).sum();
-        let mut rest = items.into_iter();
         // The file loading now, then the files sent ahead of it.
         let mut ahead: VecDeque<Started> = VecDeque::new();
         loop {
             while ahead.len() <= SEND_AHEAD && !progress.cancel.get_untracked() {
-                let next = rest.by_ref().find_map(|(source, text)| {
-                    let expect = remaining;
-                    remaining -= text;
-                    start(state, source, expect)
-                });
-                match next {
-                    Some(n) => ahead.push_back(n),
-                    None => break,
+                let Some((source, expect)) = plan.next().await else {
+                    break;
+                };
+                // (Cancel may have come while the plan read first bytes.)
+                if progress.cancel.get_untracked() {
+                    skip(state, &source, CANCELLED);
+                    break;
+                }
+                if let Some(n) = start(state, source, expect) {
+                    ahead.push_back(n);
                 }
             }
             // Its progress is heard from now on (no message is handled before this).
@@ -223,7 +220,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                 last_publish = now();
             }
         }
-        for (source, _) in rest {
+        for source in plan.rest() {
             skip(state, &source, CANCELLED);
         }
         state.engine.publish();
@@ -289,40 +286,111 @@ fn skip_name(state: AppState, name: String, reason: &str) {
     state.skipped.update(|v| v.push((name, reason.to_string())));
 }
 
-/// The sources that fit the memory budget, in order, each with about how many bytes of
-/// text it holds (gzip counted decompressed); the others are named as skipped before
-/// anything is read: a load that would run the tab out of memory is said so at once
-/// instead of crashing it later.
-async fn plan_memory(state: AppState, items: Vec<Source>) -> Vec<(Source, f64)> {
-    let mut used = state.engine.memory.get_untracked();
-    let mut keep = Vec::new();
-    let mut over = false;
-    let gzip = sniff_gzip(&items).await;
-    for (source, gzip) in items.into_iter().zip(gzip) {
-        if over {
-            skip(state, &source, &over_reason());
-            continue;
-        }
-        // What the store keeps, and what is held only while the file is parsed (its own
-        // bytes, and for gzip the decompressed text).
-        let (need, transient) = match &source {
-            Source::File(_, file) => {
-                let text = file.size() * if gzip { GZIP_RATIO } else { 1.0 };
-                let held = if gzip { file.size() + text } else { text };
-                (text * STORE_PER_INPUT_BYTE, held)
-            }
-            Source::Bytes(_, b) => (b.len() as f64 * STORE_PER_INPUT_BYTE, 0.0),
-            Source::Entry(_) => (0.0, 0.0),
-        };
-        if used + need + transient > MEMORY_BUDGET {
-            over = true;
-            skip(state, &source, &over_reason());
-            continue;
-        }
-        used += need;
-        keep.push((source, need / STORE_PER_INPUT_BYTE));
+/// The size of a source as stored (compressed for gzip).
+fn source_size(source: &Source) -> f64 {
+    match source {
+        Source::File(_, f) => f.size(),
+        Source::Bytes(_, b) => b.len() as f64,
+        Source::Entry(_) => 0.0,
     }
-    keep
+}
+
+/// The sources of a batch in order, each checked against the memory budget just before
+/// it is sent: one that would not fit is named as skipped (with every one after it)
+/// before anything of it is read, so a load that would run the tab out of memory is
+/// said so instead of crashing it later. Whether a file is gzip is told by its first
+/// bytes, asked for [`SNIFF_BATCH`] files at a time as the plan reaches them.
+struct Plan {
+    state: AppState,
+    items: VecDeque<Source>,
+    /// Gzip or not, for the first items (those sniffed so far).
+    gzip: VecDeque<bool>,
+    /// The wasm memory the plan has used so far.
+    used: f64,
+    over: bool,
+    /// About how many bytes of text `items` hold (gzip counted decompressed; files not
+    /// sniffed yet taken as gzip by their names).
+    rest_text: f64,
+}
+
+/// About how many bytes of text `source` holds, gzip or not.
+fn text_estimate(source: &Source, gzip: bool) -> f64 {
+    source_size(source) * if gzip { GZIP_RATIO } else { 1.0 }
+}
+
+/// Whether a source's name says gzip (a guess until its first bytes are read).
+fn named_gzip(source: &Source) -> bool {
+    source_name(source).ends_with(".gz")
+}
+
+impl Plan {
+    fn new(state: AppState, items: Vec<Source>) -> Plan {
+        Plan {
+            used: state.engine.memory.get_untracked(),
+            rest_text: items.iter().map(|s| text_estimate(s, named_gzip(s))).sum(),
+            state,
+            items: items.into(),
+            gzip: VecDeque::new(),
+            over: false,
+        }
+    }
+
+    /// The next source that fits, with about how many bytes of text the batch holds
+    /// from it on (gzip counted decompressed; files not sniffed yet by their names).
+    async fn next(&mut self) -> Option<(Source, f64)> {
+        loop {
+            if self.gzip.is_empty() && !self.items.is_empty() {
+                let n = self.items.len().min(SNIFF_BATCH);
+                let sniffed = sniff_gzip(self.items.range(..n)).await;
+                for (s, &gzip) in self.items.iter().zip(&sniffed) {
+                    self.rest_text += text_estimate(s, gzip) - text_estimate(s, named_gzip(s));
+                }
+                self.gzip.extend(sniffed);
+            }
+            let source = self.items.pop_front()?;
+            let gzip = self.gzip.pop_front().unwrap_or(false);
+            self.rest_text -= text_estimate(&source, gzip);
+            let size = source_size(&source);
+            if self.over {
+                self.skip_over(&source, size);
+                continue;
+            }
+            // What the store keeps, and what is held only while the file is parsed (its
+            // own bytes, and for gzip the decompressed text).
+            let (need, transient) = match &source {
+                Source::File(_, file) => {
+                    let text = text_estimate(&source, gzip);
+                    let held = if gzip { file.size() + text } else { text };
+                    (text * STORE_PER_INPUT_BYTE, held)
+                }
+                Source::Bytes(_, b) => (b.len() as f64 * STORE_PER_INPUT_BYTE, 0.0),
+                Source::Entry(_) => (0.0, 0.0),
+            };
+            if self.used + need + transient > MEMORY_BUDGET {
+                self.over = true;
+                self.skip_over(&source, size);
+                continue;
+            }
+            self.used += need;
+            return Some((
+                source,
+                need / STORE_PER_INPUT_BYTE + self.rest_text.max(0.0),
+            ));
+        }
+    }
+
+    /// Names a source over the budget as skipped; it counts as done in the progress.
+    fn skip_over(&self, source: &Source, size: f64) {
+        skip(self.state, source, &over_reason());
+        let progress = self.state.progress;
+        progress.files.update(|(_, done)| *done += 1);
+        progress.bytes.update(|b| *b += size);
+    }
+
+    /// The sources not planned yet.
+    fn rest(self) -> impl Iterator<Item = Source> {
+        self.items.into_iter()
+    }
 }
 
 fn over_reason() -> String {
@@ -338,23 +406,21 @@ fn over_reason() -> String {
 /// (making a slice of a file costs the page's thread about a millisecond).
 const SNIFF_BATCH: usize = 16;
 
-/// Whether each source is gzip, by its magic bytes rather than its name.
-async fn sniff_gzip(items: &[Source]) -> Vec<bool> {
-    let mut out = Vec::with_capacity(items.len());
-    for batch in items.chunks(SNIFF_BATCH) {
-        let heads: Vec<_> = batch
-            .iter()
-            .map(|s| match s {
-                Source::File(_, file) => Some(read_slice(file, 0.0, 2.0)),
-                _ => None,
-            })
-            .collect();
-        for head in heads {
-            out.push(match head {
-                Some(head) => is_gzip(head).await,
-                None => false,
-            });
-        }
+/// Whether each source is gzip, by its magic bytes rather than its name (the reads are
+/// asked for together).
+async fn sniff_gzip(items: impl Iterator<Item = &Source>) -> Vec<bool> {
+    let heads: Vec<_> = items
+        .map(|s| match s {
+            Source::File(_, file) => Some(read_slice(file, 0.0, 2.0)),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(heads.len());
+    for head in heads {
+        out.push(match head {
+            Some(head) => is_gzip(head).await,
+            None => false,
+        });
     }
     out
 }
