@@ -1,4 +1,4 @@
-// Trailscope's file reader: a worker of the engine's worker (src/worker/mod.rs, `FileStream`).
+// Trailscope's file reader: a worker of the engine's worker (src/worker/reader.rs, `FileStream`).
 //
 // The engine asks for files in the order it will load them ("open") and lends this worker a
 // few empty 4 MiB buffers ("buffer"). This worker reads the files, one after another, as byte
@@ -20,8 +20,12 @@ const spare = [];
 const cancelled = new Set();
 /** The size of the buffers lent (a buffer lost to a cancelled read is replaced by a new one). */
 let size = 4 << 20;
-/** The stream reader of files[0], once started. */
+/** The stream reader of files[0], once started: BYOB (the bytes land in the buffer), or in
+ * a browser whose file streams are not byte streams, a default reader whose chunks are
+ * copied in (`chunk` holds what did not fit). */
 let reader = null;
+let byob = false;
+let chunk = null;
 let pumping = false;
 
 self.onmessage = (event) => {
@@ -34,7 +38,7 @@ self.onmessage = (event) => {
   } else if (m.kind === 'cancel') {
     cancel(m.id);
   }
-  pump();
+  pump().catch(() => {});
 };
 
 function cancel(id) {
@@ -49,6 +53,19 @@ function cancel(id) {
   }
 }
 
+/** Starts reading `file`. */
+function open(file) {
+  const stream = file.stream();
+  try {
+    reader = stream.getReader({ mode: 'byob' });
+    byob = true;
+  } catch (e) {
+    reader = stream.getReader();
+    byob = false;
+  }
+  chunk = null;
+}
+
 /** Fills buffers while there are files to read and buffers to fill. */
 async function pump() {
   if (pumping) return;
@@ -56,13 +73,27 @@ async function pump() {
   try {
     while (files.length > 0 && spare.length > 0) {
       const f = files[0];
-      if (!reader) reader = f.file.stream().getReader({ mode: 'byob' });
       let buffer = spare.pop();
       let filled = 0;
       let done = false;
       let error = null;
       try {
-        while (filled < buffer.byteLength) {
+        if (!reader) open(f.file);
+        while (!byob && filled < buffer.byteLength) {
+          if (!chunk) {
+            const r = await reader.read();
+            if (r.done) {
+              done = true;
+              break;
+            }
+            chunk = r.value;
+          }
+          const n = Math.min(chunk.byteLength, buffer.byteLength - filled);
+          new Uint8Array(buffer, filled, n).set(chunk.subarray(0, n));
+          filled += n;
+          chunk = n < chunk.byteLength ? chunk.subarray(n) : null;
+        }
+        while (byob && filled < buffer.byteLength) {
           // The read takes the buffer and gives it back in its answer.
           const r = await reader.read(new Uint8Array(buffer, filled));
           if (!r.value) {
@@ -87,6 +118,7 @@ async function pump() {
       if (done) {
         files.shift();
         reader = null;
+        chunk = null;
       }
       if (cancelled.delete(f.id)) {
         if (buffer) spare.push(buffer);

@@ -4,7 +4,8 @@
 //! Loading is one file at a time: the `File` goes to the engine's worker, which reads and
 //! parses it off the page's thread and reports progress; views are refreshed now and then
 //! during a long batch and once at its end, so they recompute a few times, not once per
-//! file. Folders are walked and the memory plan is made here, before anything is read.
+//! file. Folders are walked here first; each file is checked against the memory plan
+//! just before it is sent, before anything of it is read.
 
 use std::collections::VecDeque;
 
@@ -94,6 +95,12 @@ impl LoadProgress {
         self.current.set(String::new());
         self.cancel.set(false);
     }
+
+    /// A file of `size` bytes that will not be read counts as done.
+    fn file_done(&self, size: f64) {
+        self.files.update(|(_, done)| *done += 1);
+        self.bytes.update(|b| *b += size);
+    }
 }
 
 impl Default for LoadProgress {
@@ -131,8 +138,9 @@ pub fn load(state: AppState, sources: Vec<Source>) {
             .total
             .update(|t| *t += items.iter().map(source_size).sum::<f64>());
         progress.files.update(|(n, _)| *n += items.len() as u32);
-        // Planned a few files at a time, so the first file starts as soon as its own
-        // first bytes are known, not after every file's (700 ms for 250 files).
+        // Planned a few files at a time, so the first file starts once the first
+        // [`SNIFF_BATCH`] files' first bytes are known, not every file's (for 250 files:
+        // 79 to 105 ms from the drop to the first file sent, against 329 to 356).
         let mut plan = Plan::new(state, items);
 
         let mut last_publish = now();
@@ -155,7 +163,8 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     ahead.push_back(n);
                 }
             }
-            // Its progress is heard from now on (no message is handled before this).
+            // Its progress is heard from now on (what it reported while the plan read first
+            // bytes above is not shown: the line catches up at its next report).
             let Some((current, done_before)) = ahead.pop_front().map(|n| follow(state, n)) else {
                 break;
             };
@@ -167,8 +176,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
             if answer.is_err() {
                 if progress.cancel.get_untracked() {
                     for n in ahead.drain(..) {
-                        progress.bytes.update(|b| *b += n.size);
-                        progress.files.update(|(_, done)| *done += 1);
+                        progress.file_done(n.size);
                         skip_name(state, n.name, CANCELLED);
                     }
                 } else {
@@ -245,9 +253,7 @@ fn start(state: AppState, source: Source, expect_bytes: f64) -> Option<Started> 
             Ok(file) => file,
             Err(reason) => {
                 state.read_errors.update(|v| v.push((name, reason)));
-                let size = bytes.len() as f64;
-                state.progress.files.update(|(_, done)| *done += 1);
-                state.progress.bytes.update(|b| *b += size);
+                state.progress.file_done(bytes.len() as f64);
                 return None;
             }
         },
@@ -339,7 +345,8 @@ impl Plan {
     /// from it on (gzip counted decompressed; files not sniffed yet by their names).
     async fn next(&mut self) -> Option<(Source, f64)> {
         loop {
-            if self.gzip.is_empty() && !self.items.is_empty() {
+            // (Past the budget every file is skipped: no need to read their first bytes.)
+            if self.gzip.is_empty() && !self.items.is_empty() && !self.over {
                 let n = self.items.len().min(SNIFF_BATCH);
                 let sniffed = sniff_gzip(self.items.range(..n)).await;
                 for (s, &gzip) in self.items.iter().zip(&sniffed) {
@@ -372,19 +379,18 @@ impl Plan {
                 continue;
             }
             self.used += need;
-            return Some((
-                source,
-                need / STORE_PER_INPUT_BYTE + self.rest_text.max(0.0),
-            ));
+            // (The files after it count only as far as the budget could take them: the
+            // worker makes room ahead for this much.)
+            let room = (MEMORY_BUDGET - self.used).max(0.0) / STORE_PER_INPUT_BYTE;
+            let later = self.rest_text.clamp(0.0, room);
+            return Some((source, need / STORE_PER_INPUT_BYTE + later));
         }
     }
 
     /// Names a source over the budget as skipped; it counts as done in the progress.
     fn skip_over(&self, source: &Source, size: f64) {
         skip(self.state, source, &over_reason());
-        let progress = self.state.progress;
-        progress.files.update(|(_, done)| *done += 1);
-        progress.bytes.update(|b| *b += size);
+        self.state.progress.file_done(size);
     }
 
     /// The sources not planned yet.

@@ -1,7 +1,8 @@
 //! The worker's side: it owns the engine and the current view (the query's events, the
-//! group narrowing and the table order), answers the page's requests, and reads dropped
-//! files itself, a slice at a time, so no file's bytes ever pass through the page's
-//! thread and memory holds the store, not a copy of each file.
+//! group narrowing and the table order), answers the page's requests, and loads dropped
+//! files a slice at a time (read for it by its reader worker, [`super::reader`]), so no
+//! file's bytes ever pass through the page's thread and memory holds the store, not a
+//! copy of each file.
 //!
 //! Requests are answered in arrival order. A load is the one long request: it waits on
 //! the browser for each slice, so Cancel, handled on arrival, stops it within a slice;

@@ -24,7 +24,7 @@ pub fn read_slice(
     end: f64,
 ) -> impl std::future::Future<Output = Result<Uint8Array, JsValue>> {
     // The future is made now, so the read's failure is handled even when the future is
-    // dropped unawaited (a read ahead that a Cancel made useless).
+    // dropped unawaited.
     let reading = file
         .slice_with_f64_and_f64(start, end)
         .map(|blob| JsFuture::from(blob.array_buffer()));

@@ -47,8 +47,9 @@ struct Reader {
     worker: Worker,
     files: HashMap<u32, Incoming>,
     next_id: u32,
-    /// Why the reader stopped, once it has (every read then fails with it).
-    broken: Option<String>,
+    /// The reader reported an error: the files it was reading failed, and the next file
+    /// asked for starts a new reader.
+    broken: bool,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -76,13 +77,14 @@ fn with_reader<R>(f: impl FnOnce(&mut Reader) -> R) -> Result<R, JsValue> {
     READER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
-            *slot = Some(start()?);
+            *slot = Some(start(HashMap::new(), 0)?);
         }
         Ok(f(slot.as_mut().expect("started above")))
     })
 }
 
-fn start() -> Result<Reader, JsValue> {
+/// A new reader worker, lent [`BUFFERS`] buffers, taking over the files known so far.
+fn start(files: HashMap<u32, Incoming>, next_id: u32) -> Result<Reader, JsValue> {
     let worker = Worker::new(READER_URL)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| arrived(&e.data()));
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_| {
@@ -95,9 +97,9 @@ fn start() -> Result<Reader, JsValue> {
     }
     Ok(Reader {
         worker,
-        files: HashMap::new(),
-        next_id: 0,
-        broken: None,
+        files,
+        next_id,
+        broken: false,
         _on_message: on_message,
         _on_error: on_error,
     })
@@ -106,7 +108,9 @@ fn start() -> Result<Reader, JsValue> {
 /// A message from the reader: a slice or a failure for one file.
 fn arrived(data: &JsValue) {
     let get = |k: &str| Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    let id = get("id").as_f64().unwrap_or(-1.0) as u32;
+    let Some(id) = get("id").as_f64().map(|id| id as u32) else {
+        return;
+    };
     let item = match get("kind").as_string().as_deref() {
         Some("slice") => {
             let Ok(buffer) = get("buffer").dyn_into::<ArrayBuffer>() else {
@@ -147,12 +151,18 @@ fn arrived(data: &JsValue) {
     });
 }
 
-/// The reader failed: every read under way and every later one fails with `why`.
+/// The reader failed: every file it was reading fails with `why` (files asked for later
+/// go to a new reader).
 fn fail_all(why: &str) {
     READER.with(|cell| {
         if let Some(reader) = cell.borrow_mut().as_mut() {
-            reader.broken = Some(why.to_owned());
+            reader.broken = true;
+            reader.worker.terminate();
             for incoming in reader.files.values_mut() {
+                if !incoming.ended {
+                    incoming.ready.push_back(Err(JsValue::from_str(why)));
+                    incoming.ended = true;
+                }
                 if let Some(w) = incoming.waker.take() {
                     w.wake();
                 }
@@ -169,12 +179,23 @@ pub struct FileStream {
 impl FileStream {
     /// Asks for `file` to be read (after the files asked for before it).
     pub fn open(file: &File) -> Result<FileStream, JsValue> {
+        READER.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if let Some(old) = slot.take_if(|r| r.broken) {
+                // (Its handlers go before they do: a message it posted may still come.)
+                old.worker.set_onmessage(None);
+                old.worker.set_onerror(None);
+                *slot = Some(start(old.files, old.next_id)?);
+            }
+            Ok::<(), JsValue>(())
+        })?;
         with_reader(|reader| {
             let id = reader.next_id;
             reader.next_id = reader.next_id.wrapping_add(1);
-            reader.files.insert(id, Incoming::default());
             let m = message(&[("kind", &"open".into()), ("id", &id.into()), ("file", file)]);
-            reader.worker.post_message(&m).map(|()| FileStream { id })
+            reader.worker.post_message(&m)?;
+            reader.files.insert(id, Incoming::default());
+            Ok(FileStream { id })
         })?
     }
 
@@ -188,14 +209,16 @@ impl FileStream {
 impl Drop for FileStream {
     fn drop(&mut self) {
         let _ = with_reader(|reader| {
+            // Cancelled first, so that a buffer lent back below is not taken by a read of
+            // this file.
+            let m = message(&[("kind", &"cancel".into()), ("id", &self.id.into())]);
+            let _ = reader.worker.post_message(&m);
             // Slices sent and not taken: their buffers go back.
             if let Some(incoming) = reader.files.remove(&self.id) {
                 for slice in incoming.ready.into_iter().flatten() {
                     lend(&reader.worker, &slice.buffer());
                 }
             }
-            let m = message(&[("kind", &"cancel".into()), ("id", &self.id.into())]);
-            let _ = reader.worker.post_message(&m);
         });
     }
 }
@@ -209,14 +232,11 @@ impl Future for NextSlice {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let polled = with_reader(|reader| {
-            let broken = reader.broken.clone();
             let Some(incoming) = reader.files.get_mut(&self.id) else {
                 return Poll::Ready(Ok(Uint8Array::new_with_length(0)));
             };
             if let Some(item) = incoming.ready.pop_front() {
                 Poll::Ready(item)
-            } else if let Some(why) = broken {
-                Poll::Ready(Err(JsValue::from_str(&why)))
             } else if incoming.ended {
                 Poll::Ready(Ok(Uint8Array::new_with_length(0)))
             } else {

@@ -445,12 +445,8 @@ impl Store {
             + self.file.capacity() * 4
             + extra
             + self.id_at.capacity() * 4
-            + self
-                .odd_ids
-                .values()
-                .map(|v| v.capacity() + 24)
-                .sum::<usize>()
-            + self.odd_ids.capacity() * 29 * 8 / 7
+            + self.odd_ids.values().map(String::capacity).sum::<usize>()
+            + self.odd_ids.capacity() * (std::mem::size_of::<(u32, String)>() + 1) * 8 / 7
             + self.by_id.capacity() * 13 * 8 / 7
             + self.same_id.capacity() * 9 * 8 / 7
             + self.services.heap_bytes()
