@@ -363,15 +363,13 @@ impl Plan {
                 continue;
             }
             // What the store keeps, and what is held only while the file is parsed (its
-            // own bytes, and for gzip the decompressed text).
-            let (need, transient) = match &source {
-                Source::File(_, file) => {
-                    let text = text_estimate(&source, gzip);
-                    let held = if gzip { file.size() + text } else { text };
-                    (text * STORE_PER_INPUT_BYTE, held)
-                }
-                Source::Bytes(_, b) => (b.len() as f64 * STORE_PER_INPUT_BYTE, 0.0),
-                Source::Entry(_) => (0.0, 0.0),
+            // own bytes, and for gzip the decompressed text; a paste is in the page).
+            let text = text_estimate(&source, gzip);
+            let need = text * STORE_PER_INPUT_BYTE;
+            let transient = match source {
+                Source::File(..) if gzip => size + text,
+                Source::File(..) => text,
+                _ => 0.0,
             };
             if self.used + need + transient > MEMORY_BUDGET {
                 self.over = true;
@@ -383,7 +381,7 @@ impl Plan {
             // worker makes room ahead for this much.)
             let room = (MEMORY_BUDGET - self.used).max(0.0) / STORE_PER_INPUT_BYTE;
             let later = self.rest_text.clamp(0.0, room);
-            return Some((source, need / STORE_PER_INPUT_BYTE + later));
+            return Some((source, text + later));
         }
     }
 
