@@ -104,10 +104,14 @@ pub fn EventTable() -> impl IntoView {
         state.query.track();
         state.group_filter.track();
         state.sort.track();
-        if let Some(el) = scroller.get_untracked() {
-            el.set_scroll_top(0);
+        // Setting `scrollTop` makes the browser lay the page out at once, in this task;
+        // at the top already (as the scroll handler last saw it), there is nothing to do.
+        if scroll_top.get_untracked() != 0.0 {
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
         }
-        scroll_top.set(0.0);
     });
     // Keyboard selection scrolls its row into view.
     Effect::new(move |_| {

@@ -150,7 +150,25 @@ async function trailscopeLoad(page, cdp, files) {
       await new Promise((r) => setTimeout(r, 200));
     }
   })();
-  await page.setInputFiles('[data-testid="file-input"]', files);
+  // The files are chosen on an input of the bench's own first, then handed to the page's
+  // `file-input` as a person's choice reaches it: one `change` event. Playwright's own
+  // scripting for `setInputFiles` (about 100 ms on this machine, in the same task as the
+  // event when aimed at the page's input) is then not counted as the page's.
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file'; input.multiple = true; input.id = 'bench-pick'; input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-pick', files);
+  await page.evaluate(() => {
+    const pick = document.getElementById('bench-pick');
+    const target = document.querySelector('[data-testid="file-input"]');
+    const chosen = new DataTransfer();
+    for (const f of pick.files) chosen.items.add(f);
+    pick.remove();
+    target.files = chosen.files;
+    target.dispatchEvent(new Event('change', { bubbles: true }));
+  });
   await page.waitForFunction(() => window.__load.done != null, null, { timeout: 0, polling: 100 });
   sampling = false;
   await sampler;
