@@ -476,6 +476,31 @@ fn facets_groups_and_sorting() {
         .windows(2)
         .all(|w| w[0].1 > w[1].1 || w[0].1 == w[1].1 && w[0].0 < w[1].0));
 
+    // Every facet field against a count made from each event's shown value: the same
+    // values and counts, most frequent first, ties by value; a short facet is the start
+    // of the whole list, and `distinct` counts every value. (A value read as "" may be
+    // absent or written empty, which the count below cannot tell apart: left out.)
+    let some = e.query("eventName:Describe* OR errorCode:*").unwrap();
+    for set in [&ids, &some] {
+        for &field in Field::FACETS {
+            let mut brute: std::collections::BTreeMap<String, u32> = Default::default();
+            for &i in set.iter() {
+                *brute.entry(e.field_value(i, field)).or_default() += 1;
+            }
+            brute.remove("");
+            let mut want: Vec<(String, u32)> = brute.into_iter().collect();
+            want.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let all = e.facet(set, field, 100_000);
+            let got: Vec<(String, u32)> =
+                all.values.iter().filter(|v| !v.0.is_empty()).cloned().collect();
+            assert_eq!(got, want, "{field:?}");
+            assert_eq!(all.distinct as usize, all.values.len(), "{field:?}");
+            let short = e.facet(set, field, 3);
+            assert_eq!(short.values[..], all.values[..all.values.len().min(3)], "{field:?}");
+            assert_eq!(short.distinct, all.distinct, "{field:?}");
+        }
+    }
+
     let f = e.facet(&ids, Field::Outcome, 10);
     let failed = ids.iter().filter(|&&i| e.row(i).failed).count() as u32;
     assert!(f.values.contains(&("failed".into(), failed)));
