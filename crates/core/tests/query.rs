@@ -491,12 +491,20 @@ fn facets_groups_and_sorting() {
             let mut want: Vec<(String, u32)> = brute.into_iter().collect();
             want.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let all = e.facet(set, field, 100_000);
-            let got: Vec<(String, u32)> =
-                all.values.iter().filter(|v| !v.0.is_empty()).cloned().collect();
+            let got: Vec<(String, u32)> = all
+                .values
+                .iter()
+                .filter(|v| !v.0.is_empty())
+                .cloned()
+                .collect();
             assert_eq!(got, want, "{field:?}");
             assert_eq!(all.distinct as usize, all.values.len(), "{field:?}");
             let short = e.facet(set, field, 3);
-            assert_eq!(short.values[..], all.values[..all.values.len().min(3)], "{field:?}");
+            assert_eq!(
+                short.values[..],
+                all.values[..all.values.len().min(3)],
+                "{field:?}"
+            );
             assert_eq!(short.distinct, all.distinct, "{field:?}");
         }
     }
