@@ -9,7 +9,7 @@
 //   1. Trailscope: the files chosen in the `file-input` hook; done when `app` data-busy is
 //      false again. Measured in the page with performance.now(): load time, time to the first
 //      `event-row`, the longest main-thread task (PerformanceObserver 'longtask').
-//   2. baseline: the same File objects read with TextDecoder + JSON.parse (gzip through
+//   2. baseline: the same files (chosen again) read with TextDecoder + JSON.parse (gzip through
 //      DecompressionStream('gzip')), file by file, in the page's main thread.
 //   Memory: the renderer process's peak resident set (VmHWM from /proc, reset just before
 //   the Trailscope load via clear_refs; the engine's worker runs in the same process, and
