@@ -315,8 +315,8 @@ async fn warm_sizes(items: &[Source]) -> f64 {
 /// Resolves in a new task of the page (a message to itself: unlike a timer, never
 /// delayed to 4 ms when chained).
 async fn next_task() {
-    let promise = Promise::new(&mut |resolve, _reject| {
-        match web_sys::MessageChannel::new() {
+    let promise = Promise::new(
+        &mut |resolve, _reject| match web_sys::MessageChannel::new() {
             Ok(channel) => {
                 channel.port1().set_onmessage(Some(resolve.unchecked_ref()));
                 if channel.port2().post_message(&JsValue::NULL).is_err() {
@@ -326,8 +326,8 @@ async fn next_task() {
             Err(_) => {
                 let _ = resolve.call0(&JsValue::NULL);
             }
-        }
-    });
+        },
+    );
     let _ = JsFuture::from(promise).await;
 }
 
