@@ -71,6 +71,18 @@ impl Bits {
             })
         })
     }
+    /// Members, ascending, as a list (one walk over the words, sized up front).
+    pub fn to_vec(&self) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.count());
+        for (wi, &w) in self.words.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                out.push(wi as u32 * 64 + w.trailing_zeros());
+                w &= w - 1;
+            }
+        }
+        out
+    }
     /// Number of members.
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
@@ -279,12 +291,20 @@ fn text_search(
     hits
 }
 
+/// The candidates `keep` says yes to (asked word by word of the candidate set).
 fn filter(store: &Store, cand: &Bits, mut keep: impl FnMut(u32) -> bool) -> Bits {
     let mut out = Bits::empty(store.slots());
-    for i in cand.iter() {
-        if keep(i) {
-            out.set(i);
+    for (wi, (&w, o)) in cand.words.iter().zip(out.words.iter_mut()).enumerate() {
+        let mut w = w;
+        let mut kept = 0u64;
+        while w != 0 {
+            let t = w.trailing_zeros();
+            w &= w - 1;
+            if keep(wi as u32 * 64 + t) {
+                kept |= 1 << t;
+            }
         }
+        *o = kept;
     }
     out
 }
@@ -409,17 +429,14 @@ fn eval_field(t: &Target, p: &Pattern, store: &Store, cand: &Bits) -> Bits {
 
 /// Evaluate `q` against the live events of `store`: matching indices, ascending.
 pub fn run(store: &Store, q: &str) -> Result<Vec<u32>, QueryError> {
-    let mut live = Bits::empty(store.slots());
-    for i in 0..store.slots() as u32 {
-        if store.is_live(i) {
-            live.set(i);
-        }
-    }
+    let live = Bits {
+        words: store.live_words(),
+    };
     let Some(expr) = parse::parse(q)? else {
-        return Ok(live.iter().collect());
+        return Ok(live.to_vec());
     };
     let node = compile(expr, store)?;
-    Ok(eval(&node, store, &live).iter().collect())
+    Ok(eval(&node, store, &live).to_vec())
 }
 
 /// Check a query's syntax without running it (for explaining errors as one types).

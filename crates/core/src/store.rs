@@ -224,6 +224,18 @@ impl Store {
             .is_some_and(|f| f & FLAG_LIVE != 0)
     }
 
+    /// Which event slots are live, 64 to a word (bit `i % 64` of word `i / 64`).
+    pub fn live_words(&self) -> Vec<u64> {
+        self.flags
+            .chunks(64)
+            .map(|c| {
+                c.iter()
+                    .enumerate()
+                    .fold(0u64, |w, (k, &f)| w | (u64::from(f & FLAG_LIVE != 0) << k))
+            })
+            .collect()
+    }
+
     /// Every live event index, ascending.
     pub fn live_ids(&self) -> Vec<u32> {
         (0..self.slots() as u32)

@@ -472,3 +472,39 @@ fn same_identity_block_with_another_event_source_keeps_its_own_principal() {
         store.col(Col::IdentityUserName)[e as usize]
     );
 }
+
+#[test]
+fn live_words_follow_removals_across_word_edges() {
+    // 150 events over three words of 64, the middle file's removal clearing bits in all
+    // three: every bit says what `is_live` says, and queries return exactly the live ones.
+    let mut e = Engine::new();
+    let ids: Vec<String> = (0..150).map(|i| format!("e{i}")).collect();
+    let names = ["GetObject", "PutObject", "ListBuckets"];
+    let mut files = Vec::new();
+    for (f, range) in [(0, 0..60), (1, 60..130), (2, 130..150)] {
+        let events: Vec<(&str, &str)> = ids[range]
+            .iter()
+            .map(|id| (id.as_str(), names[f]))
+            .collect();
+        files.push(
+            e.load(&format!("f{f}.json"), records(&events).as_bytes())
+                .id,
+        );
+    }
+    assert!(e.remove_file(files[1]));
+    let s = e.store();
+    let words = s.live_words();
+    assert_eq!(words.len(), s.slots().div_ceil(64));
+    for i in 0..s.slots() as u32 {
+        assert_eq!(
+            words[i as usize / 64] >> (i % 64) & 1 == 1,
+            s.is_live(i),
+            "slot {i}"
+        );
+    }
+    let all = e.query("").unwrap();
+    assert_eq!(all.len(), 80);
+    assert!(all.iter().all(|&i| s.is_live(i)));
+    assert_eq!(e.query("eventName:PutObject").unwrap(), Vec::<u32>::new());
+    assert_eq!(e.query("eventName:ListBuckets").unwrap().len(), 20);
+}
