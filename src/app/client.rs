@@ -221,6 +221,11 @@ impl EngineHandle {
                     let _ = w.send(Ok(*reply));
                 }
             }
+            FromWorker::Head { id, view } => {
+                if conn.waiting.borrow().contains_key(&id) {
+                    self.show_head(*view);
+                }
+            }
             FromWorker::Progress { id, bytes, events } => {
                 let cb = conn.on_progress.borrow().clone();
                 if let Some((_, cb)) = cb.filter(|(of, _)| *of == id) {
@@ -487,6 +492,26 @@ impl EngineHandle {
         self.side.set(self.data.get_untracked());
     }
 
+    /// Shows a view's head answer: its counts and first rows, with the panels of the
+    /// views shown before until the whole answer comes.
+    fn show_head(&self, head: ViewData) {
+        if head.seq <= self.data.with_untracked(|d| d.seq) {
+            return;
+        }
+        self.data.update(|d| {
+            let d = Arc::make_mut(d);
+            d.seq = head.seq;
+            d.version = head.version;
+            d.total = head.total;
+            d.query_error = head.query_error;
+            d.matched = head.matched;
+            d.view_len = head.view_len;
+            d.rows = head.rows;
+            d.parts = head.parts;
+            d.partial = true;
+        });
+    }
+
     /// Asks for the views of `spec`; the answer lands in [`Self::data`]. While one view
     /// request is out, only the newest of the specs asked meanwhile is sent after it.
     pub fn request_view(&self, spec: ViewSpec) {
@@ -506,7 +531,10 @@ impl EngineHandle {
                 let answer = this.call(Request::View(Box::new(spec))).await;
                 if let Ok(Reply::View(data)) = answer {
                     this.conn().deaths.set(0);
-                    let newer = data.seq > this.data.with_untracked(|d| d.seq);
+                    // (The whole answer has its head's seq.)
+                    let newer = this
+                        .data
+                        .with_untracked(|d| data.seq > d.seq || (data.seq == d.seq && d.partial));
                     if newer {
                         this.data.set(Arc::new(*data));
                         this.show_side(loading);

@@ -33,6 +33,9 @@ const PARAM_SAMPLE: usize = 1000;
 const MAX_RESERVE_EVENTS: f64 = 8_000_000.0;
 /// Progress is posted at most this often.
 const PROGRESS_MS: f64 = 100.0;
+/// Events from which a new query's count and first rows are posted ahead of its panels
+/// (below, the whole view takes a few milliseconds and one answer draws once).
+const HEAD_MIN_EVENTS: usize = 50_000;
 
 /// Requests waiting their turn, each with the `File` sent beside it (for loads).
 type Queue = RefCell<Vec<(ToWorker, Option<File>)>>;
@@ -308,7 +311,7 @@ impl Host {
                 }
                 Reply::Removed(removed)
             }
-            Request::View(spec) => Reply::View(Box::new(self.view(&spec))),
+            Request::View(spec) => Reply::View(Box::new(self.view(id, &spec))),
             Request::Rows { start, end, raw } => Reply::Rows {
                 seq: self.seq.get(),
                 rows: self.rows(start, end, raw),
@@ -468,21 +471,18 @@ impl Host {
     }
 
     /// Computes every view for `spec` and keeps the table's order for row requests.
-    /// Parts whose inputs did not change since the last view are reused.
-    fn view(&self, spec: &ViewSpec) -> ViewData {
-        let mut parts: Vec<(String, f64)> = Vec::new();
-        let mut lap = now();
-        let mut mark = |name: &str| {
-            let t = now();
-            parts.push((name.to_string(), t - lap));
-            lap = t;
-        };
+    /// Parts whose inputs did not change since the last view are reused. A new query
+    /// over many events first posts a head answer ([`FromWorker::Head`]: the count and
+    /// the table's first rows), so the page shows the results before the panels about
+    /// them are counted; the whole answer follows.
+    fn view(&self, id: u32, spec: &ViewSpec) -> ViewData {
+        let mut laps = Laps::new();
         let engine = self.engine.borrow();
         let mut guard = self.view.borrow_mut();
         let view = &mut *guard;
         let version = self.version.get();
 
-        // The query: its events (the last valid query's when it is not valid) and facets.
+        // The query: its events (the last valid query's when it is not valid).
         let mut query_error = None;
         let fresh = view
             .matched
@@ -501,13 +501,81 @@ impl Host {
             version,
             query: view.valid_query.clone(),
         };
-        let matched = match view.matched.take() {
-            Some(m) if m.key == key => view.matched.insert(m),
-            _ => {
-                let ids = engine.query(&key.query).unwrap_or_default();
-                view.matched.insert(Matched::new(version, &key.query, ids))
-            }
+        let mut matched = match view.matched.take() {
+            Some(m) if m.key == key => m,
+            _ => Matched::new(
+                version,
+                &key.query,
+                engine.query(&key.query).unwrap_or_default(),
+            ),
         };
+        laps.mark("query");
+
+        // The table's events in order (its panels are counted after the facets).
+        let table_key = TableKey {
+            matched: key.clone(),
+            group_filter: spec.group_filter.clone().filter(|(keys, path)| {
+                !keys.is_empty() && !path.is_empty() && path.len() <= keys.len()
+            }),
+            sort: spec.sort,
+            descending: spec.descending,
+            buckets: spec.buckets,
+            max_params: spec.max_params,
+        };
+        let had_params = view.table.as_ref().is_some_and(|t| !t.params.is_empty());
+        let table = view.table.take().filter(|t| t.key == table_key);
+        if table.is_none() {
+            let narrowed = match &table_key.group_filter {
+                Some((keys, path)) => engine.group_members(&matched.ids, &keys[..path.len()], path),
+                None => matched.ids.clone(),
+            };
+            let fits = |o: &Option<(u64, Order)>| {
+                matches!(o, Some((v, o)) if *v == version && o.by == spec.sort
+                    && o.descending == spec.descending)
+            };
+            // Settled content and a big view: the order of every event is made once
+            // and serves every later view. A small view is sorted as it is, and so is
+            // every view while files load (an order would be stale at once).
+            if !fits(&view.order) && !spec.loading && narrowed.len() >= engine.len() / 8 {
+                view.order = Some((version, engine.order(spec.sort, spec.descending)));
+            }
+            view.sorted = match &view.order {
+                Some((_, o)) if fits(&view.order) => o.arrange(&narrowed),
+                _ => {
+                    let mut ids = narrowed;
+                    engine.sort(&mut ids, spec.sort, spec.descending);
+                    ids
+                }
+            };
+        }
+        laps.mark("order");
+
+        // The head: a new query's count and first rows, while the rest is counted.
+        let seq = self.seq.get() + 1;
+        self.seq.set(seq);
+        if !fresh && !spec.loading && engine.len() >= HEAD_MIN_EVENTS {
+            let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, had_params);
+            laps.mark("head rows");
+            let head = ViewData {
+                seq,
+                version,
+                total: engine.len(),
+                query_error: query_error.clone(),
+                matched: matched.ids.len(),
+                view_len: view.sorted.len(),
+                rows,
+                parts: laps.parts.clone(),
+                partial: true,
+                ..ViewData::default()
+            };
+            post(&FromWorker::Head {
+                id,
+                view: Box::new(head),
+            });
+            laps.mark("head post");
+        }
+
+        // Facets of the query's events.
         let facet_spec = (spec.facet_fields.clone(), spec.facet_top);
         if matched.facet_spec != facet_spec {
             matched.facets = facet_spec
@@ -517,8 +585,8 @@ impl Host {
                 .collect();
             matched.facet_spec = facet_spec;
         }
+        laps.mark("facets");
 
-        mark("query+facets");
         // Groups.
         let groups = if spec.group_keys.is_empty() {
             Vec::new()
@@ -532,60 +600,21 @@ impl Host {
                 }
             }
         };
+        laps.mark("groups");
 
-        mark("groups");
-        // The table: its events in order, and the panels about them.
-        let table_key = TableKey {
-            matched: key,
-            group_filter: spec.group_filter.clone().filter(|(keys, path)| {
-                !keys.is_empty() && !path.is_empty() && path.len() <= keys.len()
-            }),
-            sort: spec.sort,
-            descending: spec.descending,
-            buckets: spec.buckets,
-            max_params: spec.max_params,
-        };
-        let table = match view.table.take() {
-            Some(t) if t.key == table_key => view.table.insert(t),
-            _ => {
-                let narrowed = match &table_key.group_filter {
-                    Some((keys, path)) => {
-                        engine.group_members(&matched.ids, &keys[..path.len()], path)
-                    }
-                    None => matched.ids.clone(),
-                };
-                let fits = |o: &Option<(u64, Order)>| {
-                    matches!(o, Some((v, o)) if *v == version && o.by == spec.sort
-                        && o.descending == spec.descending)
-                };
-                // Settled content and a big view: the order of every event is made once
-                // and serves every later view. A small view is sorted as it is, and so is
-                // every view while files load (an order would be stale at once).
-                if !fits(&view.order) && !spec.loading && narrowed.len() >= engine.len() / 8 {
-                    view.order = Some((version, engine.order(spec.sort, spec.descending)));
-                }
-                let sorted = match &view.order {
-                    Some((_, o)) if fits(&view.order) => o.arrange(&narrowed),
-                    _ => {
-                        let mut ids = narrowed;
-                        engine.sort(&mut ids, spec.sort, spec.descending);
-                        ids
-                    }
-                };
-                let (params, param_subject) = param_columns(&engine, &sorted, spec.max_params);
-                let table = Table {
-                    key: table_key,
-                    summary: engine.summary(&sorted),
-                    histogram: engine.histogram(&sorted, spec.buckets, None),
-                    params,
-                    param_subject,
-                };
-                view.sorted = sorted;
-                view.table.insert(table)
+        // The panels about the table.
+        let table = table.unwrap_or_else(|| {
+            let (params, param_subject) = param_columns(&engine, &view.sorted, spec.max_params);
+            Table {
+                key: table_key,
+                summary: engine.summary(&view.sorted),
+                histogram: engine.histogram(&view.sorted, spec.buckets, None),
+                params,
+                param_subject,
             }
-        };
+        });
+        laps.mark("table");
 
-        mark("table");
         // Preset counts run eight queries over every event: once per content version,
         // and while files load, only while they were counted on no events (the view
         // after the last file counts them again).
@@ -599,9 +628,10 @@ impl Host {
                 counts
             }
         };
-        mark("presets");
-        let seq = self.seq.get() + 1;
-        self.seq.set(seq);
+        laps.mark("presets");
+        let raw = !table.params.is_empty();
+        let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, raw);
+        laps.mark("rows");
         let data = ViewData {
             seq,
             version,
@@ -615,37 +645,21 @@ impl Host {
             groups,
             summary: table.summary.clone(),
             histogram: table.histogram.clone(),
-            rows: Vec::new(),
+            rows,
             params: table.params.clone(),
             param_subject: table.param_subject.clone(),
-            parts: Vec::new(),
+            parts: laps.parts,
+            partial: false,
         };
-        drop(guard);
-        drop(engine);
-        let raw = !data.params.is_empty();
-        let rows = self.rows(0, spec.first_rows, raw);
-        mark("rows");
-        ViewData {
-            rows,
-            parts,
-            ..data
-        }
+        view.table = Some(table);
+        view.matched = Some(matched);
+        data
     }
 
     fn rows(&self, start: usize, end: usize, raw: bool) -> Vec<RowData> {
         let engine = self.engine.borrow();
         let view = self.view.borrow();
-        let end = end.min(view.sorted.len());
-        let start = start.min(end);
-        view.sorted[start..end]
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| RowData {
-                pos: start + k,
-                row: engine.row(i),
-                raw: raw.then(|| engine.raw_json(i).to_string()),
-            })
-            .collect()
+        rows_of(&engine, &view.sorted, start, end, raw)
     }
 
     fn detail(&self, index: u32) -> Option<DetailData> {
@@ -720,6 +734,43 @@ fn param_columns(
             Some(s),
         ),
         None => (Vec::new(), None),
+    }
+}
+
+/// The rows at positions `start..end` of `sorted` (with their JSON text when `raw`).
+fn rows_of(engine: &Engine, sorted: &[u32], start: usize, end: usize, raw: bool) -> Vec<RowData> {
+    let end = end.min(sorted.len());
+    let start = start.min(end);
+    sorted[start..end]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| RowData {
+            pos: start + k,
+            row: engine.row(i),
+            raw: raw.then(|| engine.raw_json(i).to_string()),
+        })
+        .collect()
+}
+
+/// Named laps of a view's computation ([`ViewData::parts`]).
+struct Laps {
+    parts: Vec<(String, f64)>,
+    lap: f64,
+}
+
+impl Laps {
+    fn new() -> Self {
+        Laps {
+            parts: Vec::new(),
+            lap: now(),
+        }
+    }
+
+    /// Ends the lap named `name`.
+    fn mark(&mut self, name: &str) {
+        let t = now();
+        self.parts.push((name.to_string(), t - self.lap));
+        self.lap = t;
     }
 }
 

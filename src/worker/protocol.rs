@@ -86,6 +86,11 @@ pub struct ViewData {
     pub rows: Vec<RowData>,
     /// What the worker's time computing this answer went to: (part, ms), in order.
     pub parts: Vec<(String, f64)>,
+    /// A head answer: only the counts, `rows` and `query_error` are new; the panels
+    /// (facets, groups, summary, timeline, parameters, presets, files) are left out and
+    /// follow in the whole answer, which has the same `seq`.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 impl ViewData {
@@ -237,6 +242,13 @@ pub enum FromWorker {
         memory: f64,
         /// The engine's content version after the request.
         version: u64,
+    },
+    /// A view request's head answer ([`ViewData::partial`]), posted before its reply.
+    Head {
+        /// The view request's id.
+        id: u32,
+        /// Its count and first rows.
+        view: Box<ViewData>,
     },
     /// The running load moved on.
     Progress {
