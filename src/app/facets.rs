@@ -33,6 +33,40 @@ fn FacetBlock(
     let facet =
         Memo::new(move |_| state.with_side(|d| d.facets.get(slot).cloned().unwrap_or_default()));
     let name = field.name();
+    // One entry per value shown, kept from view to view: new counts change the entries'
+    // attributes and text, and only a change in how many values show adds or removes one.
+    let count = Memo::new(move |_| facet.with(|f| f.values.len()));
+    let max = Memo::new(move |_| facet.with(|f| f.values.first().map_or(1, |(_, c)| *c).max(1)));
+    let value =
+        move |k: usize| facet.with(|f| f.values.get(k).map(|(v, _)| v.clone()).unwrap_or_default());
+    let hits = move |k: usize| facet.with(|f| f.values.get(k).map_or(0, |(_, c)| *c));
+    let entry = move |k: usize| {
+        view! {
+            <li>
+                <button
+                    class="ts-facet__value"
+                    data-testid="facet-value"
+                    data-value=move || value(k)
+                    data-count=move || hits(k).to_string()
+                    title=move || format!("{}\nClick: only these · Alt-click: exclude", super::format::tip(&value(k)))
+                    on:click=move |ev: leptos::ev::MouseEvent| {
+                        let exclude = ev.alt_key() || ev.ctrl_key() || ev.meta_key();
+                        let v = facet.with_untracked(|f| f.values.get(k).map(|(v, _)| v.clone()));
+                        if let Some(v) = v {
+                            state.add_term(name, &v, exclude);
+                        }
+                    }
+                >
+                    <span class="ts-facet__bar" style:width=move || format!("{:.1}%", f64::from(hits(k)) / f64::from(max.get()) * 100.0)></span>
+                    <span class="ts-facet__label">{move || {
+                        let v = value(k);
+                        if v.is_empty() { "(none)".to_string() } else { super::format::shown(&v) }
+                    }}</span>
+                    <span class="ts-facet__count">{move || group_digits(u64::from(hits(k)))}</span>
+                </button>
+            </li>
+        }
+    };
     view! {
         <div class="ts-facet" data-testid="facet" data-field=name>
             <h3 class="ts-facet__title">
@@ -44,35 +78,7 @@ fn FacetBlock(
                 })}</span>
             </h3>
             <ul class="ts-facet__list">
-                {move || {
-                    let f = facet.get();
-                    let max = f.values.first().map(|(_, c)| *c).unwrap_or(1).max(1);
-                    f.values.into_iter().map(|(value, count)| {
-                        let label = if value.is_empty() { "(none)".to_string() } else { super::format::shown(&value) };
-                        let pct = f64::from(count) / f64::from(max) * 100.0;
-                        let v = value.clone();
-                        let title = format!("{}\nClick: only these · Alt-click: exclude", super::format::tip(&value));
-                        view! {
-                            <li>
-                                <button
-                                    class="ts-facet__value"
-                                    data-testid="facet-value"
-                                    data-value=value.clone()
-                                    data-count=count.to_string()
-                                    title=title
-                                    on:click=move |ev: leptos::ev::MouseEvent| {
-                                        let exclude = ev.alt_key() || ev.ctrl_key() || ev.meta_key();
-                                        state.add_term(name, &v, exclude);
-                                    }
-                                >
-                                    <span class="ts-facet__bar" style:width=format!("{pct:.1}%")></span>
-                                    <span class="ts-facet__label">{label}</span>
-                                    <span class="ts-facet__count">{group_digits(u64::from(count))}</span>
-                                </button>
-                            </li>
-                        }
-                    }).collect_view()
-                }}
+                <For each=move || 0..count.get() key=|k| *k children=entry/>
             </ul>
         </div>
     }

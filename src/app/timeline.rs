@@ -173,39 +173,52 @@ pub fn Timeline() -> impl IntoView {
         state.apply_query(q);
     };
 
-    let bars = move || {
-        let h = hist.get();
-        let max =
+    // One bar per bucket, kept from view to view: a new histogram changes the bars'
+    // attributes, and only a change in the number of buckets adds or removes bars.
+    let scale = Memo::new(move |_| {
+        hist.with(|h| {
             h.ok.iter()
                 .zip(&h.failed)
                 .map(|(a, b)| a + b)
                 .max()
                 .unwrap_or(0)
-                .max(1);
-        h.ok.iter()
-            .zip(&h.failed)
-            .enumerate()
-            .map(|(k, (&ok, &failed))| {
-                let total = ok + failed;
-                let from = h.start_ms + k as i64 * h.bucket_ms;
-                let title = format!(
-                    "{} · {} events{}",
-                    format_time(from, 0),
-                    group_digits(u64::from(total)),
-                    if failed > 0 { format!(", {failed} failed") } else { String::new() }
-                );
-                let pct = |n: u32| format!("{:.2}%", f64::from(n) / f64::from(max) * 100.0);
-                view! {
-                    <div class="ts-timeline__bar" data-testid="timeline-bar"
-                        data-count=total.to_string() data-failed=failed.to_string()
-                        data-start=iso(from) title=title>
-                        <div class="ts-timeline__seg ts-timeline__seg--failed" style:height=pct(failed)></div>
-                        <div class="ts-timeline__seg ts-timeline__seg--ok" style:height=pct(ok)></div>
-                    </div>
-                }
-            })
-            .collect_view()
+                .max(1)
+        })
+    });
+    let bucket = move |k: usize| {
+        hist.with(|h| {
+            let ok = h.ok.get(k).copied().unwrap_or(0);
+            let failed = h.failed.get(k).copied().unwrap_or(0);
+            (ok, failed, h.start_ms + k as i64 * h.bucket_ms)
+        })
     };
+    let pct = move |n: u32| format!("{:.2}%", f64::from(n) / f64::from(scale.get()) * 100.0);
+    let bar = move |k: usize| {
+        let title = move || {
+            let (ok, failed, from) = bucket(k);
+            format!(
+                "{} · {} events{}",
+                format_time(from, 0),
+                group_digits(u64::from(ok + failed)),
+                if failed > 0 {
+                    format!(", {failed} failed")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        view! {
+            <div class="ts-timeline__bar" data-testid="timeline-bar"
+                data-count=move || { let (ok, failed, _) = bucket(k); (ok + failed).to_string() }
+                data-failed=move || bucket(k).1.to_string()
+                data-start=move || iso(bucket(k).2) title=title>
+                <div class="ts-timeline__seg ts-timeline__seg--failed" style:height=move || pct(bucket(k).1)></div>
+                <div class="ts-timeline__seg ts-timeline__seg--ok" style:height=move || pct(bucket(k).0)></div>
+            </div>
+        }
+    };
+    let bar_count = Memo::new(move |_| hist.with(|h| h.ok.len()));
+    let bars = move || view! { <For each=move || 0..bar_count.get() key=|k| *k children=bar/> };
     let caption = move || {
         let h = hist.get();
         if h.ok.is_empty() {
