@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
             data-view-parts=move || state.with_data(|d| {
                 d.parts.iter().map(|(k, v)| format!("{k} {v:.1}")).collect::<Vec<_>>().join(", ")
             })
+            data-view-partial=move || state.with_data(|d| d.partial.to_string())
         >
             <header class="ts-topbar">
                 <div class="ts-brand">

@@ -157,13 +157,11 @@ pub fn EventTable() -> impl IntoView {
             return;
         }
         asked.set(Some((seq, from, to)));
-        let raw = !state.engine.data.with_untracked(|d| d.params.is_empty());
         let engine = state.engine;
         wasm_bindgen_futures::spawn_local(async move {
             let request = Request::Rows {
                 start: from,
                 end: to,
-                raw,
             };
             if let Ok(Reply::Rows { seq: got, rows }) = engine.call(request).await {
                 cache.update(|(seq, map)| {

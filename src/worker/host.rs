@@ -312,9 +312,9 @@ impl Host {
                 Reply::Removed(removed)
             }
             Request::View(spec) => Reply::View(Box::new(self.view(id, &spec))),
-            Request::Rows { start, end, raw } => Reply::Rows {
+            Request::Rows { start, end } => Reply::Rows {
                 seq: self.seq.get(),
-                rows: self.rows(start, end, raw),
+                rows: self.rows(start, end),
             },
             Request::Detail { index } => Reply::Detail(self.detail(index).map(Box::new)),
             Request::Step { from, delta } => Reply::Step(self.step(from, delta)),
@@ -483,6 +483,7 @@ impl Host {
         let version = self.version.get();
 
         // The query: its events (the last valid query's when it is not valid).
+        let shown = view.matched.as_ref().map(|m| m.key.clone());
         let mut query_error = None;
         let fresh = view
             .matched
@@ -501,6 +502,9 @@ impl Host {
             version,
             query: view.valid_query.clone(),
         };
+        // The events matched are new (not when the query box holds an error: the last
+        // valid query's events stay).
+        let new_events = shown.as_ref() != Some(&key);
         let mut matched = match view.matched.take() {
             Some(m) if m.key == key => m,
             _ => Matched::new(
@@ -553,7 +557,7 @@ impl Host {
         // The head: a new query's count and first rows, while the rest is counted.
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
-        if !fresh && !spec.loading && engine.len() >= HEAD_MIN_EVENTS {
+        if new_events && !spec.loading && engine.len() >= HEAD_MIN_EVENTS {
             let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, had_params);
             laps.mark("head rows");
             let head = ViewData {
@@ -656,9 +660,11 @@ impl Host {
         data
     }
 
-    fn rows(&self, start: usize, end: usize, raw: bool) -> Vec<RowData> {
+    /// Rows of the current view, with their JSON when it has parameter columns.
+    fn rows(&self, start: usize, end: usize) -> Vec<RowData> {
         let engine = self.engine.borrow();
         let view = self.view.borrow();
+        let raw = view.table.as_ref().is_some_and(|t| !t.params.is_empty());
         rows_of(&engine, &view.sorted, start, end, raw)
     }
 

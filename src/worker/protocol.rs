@@ -145,14 +145,14 @@ pub enum Request {
     },
     /// Compute the views.
     View(Box<ViewSpec>),
-    /// Rows `[start, end)` of the current view in table order.
+    /// Rows `[start, end)` of the current view in table order, with each event's JSON
+    /// when the view has parameter columns (the worker knows: the page may still show a
+    /// head answer over the panels of the view before).
     Rows {
         /// First position.
         start: usize,
         /// Past the last position.
         end: usize,
-        /// Include each event's JSON.
-        raw: bool,
     },
     /// One event in full.
     Detail {
