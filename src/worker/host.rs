@@ -557,20 +557,24 @@ impl Host {
         // The head: a new query's count and first rows, while the rest is counted.
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
+        // What the head and the whole answer both say.
+        let counts = |sorted: &[u32]| ViewData {
+            seq,
+            version,
+            total: engine.len(),
+            query_error: query_error.clone(),
+            matched: matched.ids.len(),
+            view_len: sorted.len(),
+            ..ViewData::default()
+        };
         if new_events && !spec.loading && engine.len() >= HEAD_MIN_EVENTS {
             let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, had_params);
             laps.mark("head rows");
             let head = ViewData {
-                seq,
-                version,
-                total: engine.len(),
-                query_error: query_error.clone(),
-                matched: matched.ids.len(),
-                view_len: view.sorted.len(),
                 rows,
                 parts: laps.parts.clone(),
                 partial: true,
-                ..ViewData::default()
+                ..counts(&view.sorted)
             };
             post(&FromWorker::Head {
                 id,
@@ -637,14 +641,8 @@ impl Host {
         let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, raw);
         laps.mark("rows");
         let data = ViewData {
-            seq,
-            version,
-            total: engine.len(),
             files: engine.files().to_vec(),
             presets,
-            query_error,
-            matched: matched.ids.len(),
-            view_len: view.sorted.len(),
             facets: matched.facets.clone(),
             groups,
             summary: table.summary.clone(),
@@ -654,6 +652,7 @@ impl Host {
             param_subject: table.param_subject.clone(),
             parts: laps.parts,
             partial: false,
+            ..counts(&view.sorted)
         };
         view.table = Some(table);
         view.matched = Some(matched);
