@@ -118,6 +118,14 @@ struct Table {
     param_subject: Option<String>,
 }
 
+impl Table {
+    /// Whether its rows travel with their JSON (the page reads the parameter columns'
+    /// values from it).
+    fn raw_rows(&self) -> bool {
+        !self.params.is_empty()
+    }
+}
+
 /// Starts the worker: installs the panic hook and the message handler, then says Ready.
 pub fn run() {
     std::panic::set_hook(Box::new(|info| {
@@ -526,7 +534,7 @@ impl Host {
             buckets: spec.buckets,
             max_params: spec.max_params,
         };
-        let had_params = view.table.as_ref().is_some_and(|t| !t.params.is_empty());
+        let had_params = view.table.as_ref().is_some_and(Table::raw_rows);
         let table = view.table.take().filter(|t| t.key == table_key);
         if table.is_none() {
             let narrowed = match &table_key.group_filter {
@@ -558,13 +566,13 @@ impl Host {
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
         // What the head and the whole answer both say.
-        let counts = |sorted: &[u32]| ViewData {
+        let counts = || ViewData {
             seq,
             version,
             total: engine.len(),
             query_error: query_error.clone(),
             matched: matched.ids.len(),
-            view_len: sorted.len(),
+            view_len: view.sorted.len(),
             ..ViewData::default()
         };
         if new_events && !spec.loading && engine.len() >= HEAD_MIN_EVENTS {
@@ -574,7 +582,7 @@ impl Host {
                 rows,
                 parts: laps.parts.clone(),
                 partial: true,
-                ..counts(&view.sorted)
+                ..counts()
             };
             post(&FromWorker::Head {
                 id,
@@ -637,8 +645,7 @@ impl Host {
             }
         };
         laps.mark("presets");
-        let raw = !table.params.is_empty();
-        let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, raw);
+        let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, table.raw_rows());
         laps.mark("rows");
         let data = ViewData {
             files: engine.files().to_vec(),
@@ -652,7 +659,7 @@ impl Host {
             param_subject: table.param_subject.clone(),
             parts: laps.parts,
             partial: false,
-            ..counts(&view.sorted)
+            ..counts()
         };
         view.table = Some(table);
         view.matched = Some(matched);
@@ -663,7 +670,7 @@ impl Host {
     fn rows(&self, start: usize, end: usize) -> Vec<RowData> {
         let engine = self.engine.borrow();
         let view = self.view.borrow();
-        let raw = view.table.as_ref().is_some_and(|t| !t.params.is_empty());
+        let raw = view.table.as_ref().is_some_and(Table::raw_rows);
         rows_of(&engine, &view.sorted, start, end, raw)
     }
 
