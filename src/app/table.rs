@@ -176,16 +176,6 @@ pub fn EventTable() -> impl IntoView {
             }
         });
     });
-    // Every position of the window, with its row once the worker has sent it (an empty
-    // placeholder row until then, so rows never shift while their neighbours arrive).
-    let rows = Memo::new(move |_| {
-        let (start, end) = range.get();
-        cache.with(|(seq, map)| {
-            (start..end)
-                .map(|pos| (*seq, pos, map.get(&pos).cloned()))
-                .collect::<Vec<(u64, usize, Option<RowData>)>>()
-        })
-    });
     let cols = Memo::new(move |_| {
         let mut out: Vec<Col> = state.columns.get().into_iter().map(Col::Base).collect();
         // The operation's parameters are the point of a per-service view: they go right
@@ -286,13 +276,11 @@ pub fn EventTable() -> impl IntoView {
                         {move || cols.get().into_iter().map(|c| header_cell(state, c)).collect_view()}
                     </div>
                     <div class="ts-table__spacer-row" style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></div>
-                    <For each=move || rows.get() key=|(_, pos, r)| (*pos, r.as_ref().map(|r| (r.row.index, r.raw.is_some()))) let:item>
-                        {match item.2 {
-                            Some(data) => row_view(state, item.1, data, cols).into_any(),
-                            None => view! {
-                                <div class="ts-table__row ts-table__row--pending" role="row" aria-busy="true"></div>
-                            }.into_any(),
-                        }}
+                    // One element per position of the window, kept while the position
+                    // stays in it: a new view or order changes its text and attributes
+                    // (an empty placeholder until the worker has sent its row).
+                    <For each=move || { let (start, end) = range.get(); start..end } key=|pos| *pos let:pos>
+                        {row_view(state, pos, cache, cols)}
                     </For>
                     <div class="ts-table__spacer-row" style:height=move || format!("{}px", total.get().saturating_sub(range.get().1) as f64 * ROW_HEIGHT)></div>
                 </div>
@@ -352,65 +340,117 @@ fn header_cell(state: AppState, c: Col) -> AnyView {
     }
 }
 
-fn row_view(state: AppState, pos: usize, data: RowData, cols: Memo<Vec<Col>>) -> impl IntoView {
-    let RowData { row, raw, .. } = data;
-    let index = row.index;
-    let failed = row.failed;
-    let selected = move || state.selected.get() == Some(index);
-    let row_for_cells = row.clone();
-    let cells = move || {
-        let r = &row_for_cells;
-        let offset = r.time_ms.map(|ms| state.offset_at(ms)).unwrap_or(0);
-        // The event's JSON, parsed once per render and only when a parameter column needs it.
-        let mut event: Option<Option<Node>> = None;
-        cols.get()
-            .into_iter()
-            .map(|c| match c {
-                Col::Base(Column::Error) if r.failed => {
-                    let full = if r.error_code.is_empty() { "failed" } else { r.error_code.as_str() };
-                    let text = super::format::shown(full);
-                    let title = super::format::tip(full);
-                    view! { <span class="ts-table__td ts-table__td--error ts-table__td--failed" title=title>{text}</span> }.into_any()
-                }
-                Col::Base(col) => {
-                    let full = col.text(r, offset);
-                    let text = super::format::shown(&full);
-                    let title = super::format::tip(&full);
-                    view! { <span class=format!("ts-table__td ts-table__td--{}", col.id()) title=title>{text}</span> }.into_any()
-                }
-                Col::Param(path) => {
-                    if event.is_none() {
-                        event = Some(raw.as_deref().and_then(|t| Node::parse(t).ok()));
-                    }
-                    let text = event
-                        .as_ref()
-                        .and_then(|e| e.as_ref())
-                        .and_then(|e| e.at(&path))
-                        .map(|n| match n {
-                            Node::Number(t, _) => display_param(&path, t, offset),
-                            other => other.cell_text(),
-                        })
-                        .unwrap_or_default();
-                    let shown = super::format::shown(&text);
-                    let title = super::format::tip(&text);
-                    view! { <span class="ts-table__td ts-table__td--param" data-path=path title=title>{shown}</span> }.into_any()
-                }
-            })
-            .collect_view()
+/// What one cell shows.
+#[derive(Clone, Default, PartialEq)]
+struct Cell {
+    class: String,
+    title: String,
+    text: String,
+    /// The parameter path of a parameter column.
+    path: Option<String>,
+}
+
+/// The cells of `data`'s row under `cols`.
+fn cells_of(state: AppState, data: &RowData, cols: &[Col]) -> Vec<Cell> {
+    let r = &data.row;
+    let offset = r.time_ms.map(|ms| state.offset_at(ms)).unwrap_or(0);
+    let cell = |class: String, full: &str, path: Option<String>| Cell {
+        class,
+        title: super::format::tip(full),
+        text: super::format::shown(full),
+        path,
+    };
+    // The event's JSON, parsed once per row and only when a parameter column needs it.
+    let mut event: Option<Option<Node>> = None;
+    cols.iter()
+        .map(|c| match c {
+            Col::Base(Column::Error) if r.failed => {
+                let full = if r.error_code.is_empty() {
+                    "failed"
+                } else {
+                    r.error_code.as_str()
+                };
+                cell(
+                    "ts-table__td ts-table__td--error ts-table__td--failed".into(),
+                    full,
+                    None,
+                )
+            }
+            Col::Base(col) => cell(
+                format!("ts-table__td ts-table__td--{}", col.id()),
+                &col.text(r, offset),
+                None,
+            ),
+            Col::Param(path) => {
+                let event = event
+                    .get_or_insert_with(|| data.raw.as_deref().and_then(|t| Node::parse(t).ok()));
+                let text = event
+                    .as_ref()
+                    .and_then(|e| e.at(path))
+                    .map(|n| match n {
+                        Node::Number(t, _) => display_param(path, t, offset),
+                        other => other.cell_text(),
+                    })
+                    .unwrap_or_default();
+                cell(
+                    "ts-table__td ts-table__td--param".into(),
+                    &text,
+                    Some(path.clone()),
+                )
+            }
+        })
+        .collect()
+}
+
+/// The row at position `pos` of the view: whichever event the view has there, as the
+/// worker sent it (a placeholder row, without `event-row`, until it has).
+fn row_view(
+    state: AppState,
+    pos: usize,
+    cache: RwSignal<(u64, BTreeMap<usize, RowData>)>,
+    cols: Memo<Vec<Col>>,
+) -> impl IntoView {
+    let data = Memo::new(move |_| cache.with(|(_, rows)| rows.get(&pos).cloned()));
+    let index = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.row.index)));
+    let failed = Memo::new(move |_| data.with(|d| d.as_ref().is_some_and(|d| d.row.failed)));
+    let pending = move || index.get().is_none();
+    let selected = move || index.get().is_some() && state.selected.get() == index.get();
+    let cells = Memo::new(move |_| {
+        data.with(|d| match d {
+            Some(d) => cols.with(|c| cells_of(state, d, c)),
+            None => Vec::new(),
+        })
+    });
+    let count = Memo::new(move |_| cells.with(Vec::len));
+    let cell = move |k: usize| {
+        let read =
+            move |f: fn(&Cell) -> String| cells.with(|v| v.get(k).map(f).unwrap_or_default());
+        view! {
+            <span
+                class=move || read(|c| c.class.clone())
+                data-path=move || cells.with(|v| v.get(k).and_then(|c| c.path.clone()))
+                title=move || read(|c| c.title.clone())
+            >{move || read(|c| c.text.clone())}</span>
+        }
     };
     view! {
         <div
             class="ts-table__row"
-            class:ts-table__row--failed=failed
+            class:ts-table__row--pending=pending
+            class:ts-table__row--failed=move || failed.get()
             class:ts-table__row--odd=pos % 2 == 1
             class:ts-table__row--selected=selected
             role="row"
-            aria-selected=move || selected().to_string()
-            data-testid="event-row"
-            data-event-id=row.event_id.clone()
-            data-index=index.to_string()
-            data-failed=failed.to_string()
+            aria-busy=move || pending().then_some("true")
+            aria-selected=move || (!pending()).then(|| selected().to_string())
+            data-testid=move || (!pending()).then_some("event-row")
+            data-event-id=move || data.with(|d| d.as_ref().map(|d| d.row.event_id.clone()))
+            data-index=move || index.get().map(|i| i.to_string())
+            data-failed=move || (!pending()).then(|| failed.get().to_string())
             on:click=move |ev: ev::MouseEvent| {
+                let Some(index) = index.get_untracked() else {
+                    return;
+                };
                 // Ctrl/Cmd-click adds the event to the comparison instead of opening it.
                 if ev.ctrl_key() || ev.meta_key() {
                     super::compare::toggle(index);
@@ -420,10 +460,12 @@ fn row_view(state: AppState, pos: usize, data: RowData, cols: Memo<Vec<Col>>) ->
                 state.detail_open.set(true);
             }
         >
-            <span class="ts-table__td ts-table__td--mark" title=if failed { "Failed call" } else { "" }>
-                {if failed { "✖" } else { "" }}
-            </span>
-            {cells}
+            <Show when=move || !pending()>
+                <span class="ts-table__td ts-table__td--mark" title=move || if failed.get() { "Failed call" } else { "" }>
+                    {move || if failed.get() { "✖" } else { "" }}
+                </span>
+            </Show>
+            <For each=move || 0..count.get() key=|k| *k children=cell/>
         </div>
     }
 }
