@@ -229,3 +229,59 @@ fn small_text_helpers() {
     assert_eq!(truncate("abcdef", 3), ("abc…".to_string(), true));
     assert_eq!(truncate("abc", 3), ("abc".to_string(), false));
 }
+
+/// The free-text search's scan for wasm SIMD (compiled only for wasm32 with simd128, as
+/// the app is built) finds exactly the positions a plain case-insensitive comparison
+/// finds: needles planted in either case at block edges and at the end, and short
+/// needles that occur by chance many times a block.
+#[wasm_bindgen_test]
+fn text_search_finds_what_a_plain_comparison_finds() {
+    use trailscope_core::query::text::Finder;
+    let mut seed: u32 = 0x9e37_79b9;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed as usize
+    };
+    let alphabet = b"aAsSuUmMeErRoOlL-_\":,1";
+    for needle in [
+        "assumerole",
+        "AssumeRole",
+        "sum",
+        "me-r",
+        "u:1",
+        "ll",
+        "a\"s",
+        "rOLe\"",
+    ] {
+        let n = needle.len();
+        for len in [0usize, 5, 15, 63, 64, 65, 127, 200, 4099] {
+            let mut hay: Vec<u8> = (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            for at in [0, 17, 31, 32, 63, 64, 100, len.saturating_sub(n)] {
+                if at + n <= len {
+                    for (i, b) in needle.bytes().enumerate() {
+                        hay[at + i] = if next() % 2 == 0 {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b.to_ascii_lowercase()
+                        };
+                    }
+                }
+            }
+            let plain: Vec<usize> = (0..len)
+                .filter(|&p| p + n <= len && hay[p..p + n].eq_ignore_ascii_case(needle.as_bytes()))
+                .collect();
+            let finder = Finder::new(needle);
+            let mut found = Vec::new();
+            let mut from = 0;
+            while let Some(p) = finder.find_from(&hay, from) {
+                found.push(p);
+                from = p + 1;
+            }
+            assert_eq!(found, plain, "{needle:?} in {len} bytes");
+        }
+    }
+}
