@@ -11,7 +11,7 @@ use trailscope::app::format::{
     parse_iso, query_term, truncate,
 };
 use trailscope::app::json::Node;
-use trailscope::app::table::window_range;
+use trailscope::app::table::{next_rows, window_range};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -220,6 +220,24 @@ fn the_table_window_stays_small_for_a_million_rows() {
     );
     let (_, e) = window_range(1_000_000, 0.0, 1e9);
     assert_eq!(e, 100, "a huge viewport is still capped");
+}
+
+#[wasm_bindgen_test]
+fn many_new_rows_are_made_over_a_few_frames() {
+    // A first view: 16 rows a frame from the top, then the rest.
+    assert_eq!(next_rows((0, 34), (0, 0)), ((0, 16), true));
+    assert_eq!(next_rows((0, 34), (0, 16)), ((0, 32), true));
+    assert_eq!(next_rows((0, 34), (0, 32)), ((0, 34), false));
+    // Scrolling a few rows, a new view at the same place, fewer events: at once.
+    assert_eq!(next_rows((5, 39), (0, 34)), ((5, 39), false));
+    assert_eq!(next_rows((0, 34), (0, 34)), ((0, 34), false));
+    assert_eq!(next_rows((0, 3), (0, 34)), ((0, 3), false));
+    assert_eq!(next_rows((0, 0), (0, 34)), ((0, 0), false));
+    // A jump: the new window fills from its top.
+    assert_eq!(next_rows((5000, 5034), (0, 34)), ((5000, 5016), true));
+    assert_eq!(next_rows((5000, 5034), (5000, 5016)), ((5000, 5032), true));
+    // A jump up that keeps a few rows lower down starts again from the top.
+    assert_eq!(next_rows((0, 34), (20, 54)), ((0, 16), true));
 }
 
 #[wasm_bindgen_test]

@@ -107,9 +107,10 @@ pub struct EngineHandle {
     pub recovering: RwSignal<bool>,
     /// Content was published and the views have not been answered since.
     refreshing: RwSignal<bool>,
-    /// The views as the sidebar's panels (facets, presets, files) show them: the same
-    /// as [`Self::data`], except while files load, when they follow a frame later, so
-    /// that the page draws a view in two halves instead of one long task.
+    /// The views as the sidebar's panels (facets, presets, files) and the timeline
+    /// show them: the same as [`Self::data`], except while files load, when they
+    /// follow a frame later, so that the page draws a view in two halves instead of
+    /// one long task.
     pub side: RwSignal<Arc<ViewData>>,
     /// The sidebar is waiting for its frame.
     side_behind: RwSignal<bool>,

@@ -27,6 +27,26 @@ const MAX_ROWS: usize = 100;
 const PREFETCH: usize = 60;
 /// Rows kept from earlier requests of the same view, at most.
 const CACHE_ROWS: usize = 3000;
+/// New row elements made in one frame, at most: the first view of a load or a jump
+/// far down the table makes its rows over a few frames (top first), so no task of the
+/// page grows with the window's height. Scrolling by less than this is drawn at once.
+const NEW_ROWS_PER_FRAME: usize = 16;
+
+/// The rows to render next, given the window wanted and the rows rendered now: all of
+/// the window when it needs at most [`NEW_ROWS_PER_FRAME`] new elements, else the
+/// rendered rows from its top plus that many more (and `true`: another frame is due).
+pub fn next_rows(want: (usize, usize), shown: (usize, usize)) -> ((usize, usize), bool) {
+    let (start, end) = want;
+    let kept = shown.1.min(end).saturating_sub(shown.0.max(start));
+    if (end - start).saturating_sub(kept) <= NEW_ROWS_PER_FRAME {
+        return (want, false);
+    }
+    let from_top = if shown.0 == start { kept } else { 0 };
+    (
+        (start, (start + from_top + NEW_ROWS_PER_FRAME).min(end)),
+        true,
+    )
+}
 
 /// Which rows to render for a scroll position: `[start, end)` of `total`.
 pub fn window_range(total: usize, scroll_top: f64, viewport: f64) -> (usize, usize) {
@@ -134,6 +154,20 @@ pub fn EventTable() -> impl IntoView {
 
     let total = Memo::new(move |_| state.with_data(|d| d.view_len));
     let range = Memo::new(move |_| window_range(total.get(), scroll_top.get(), viewport.get()));
+    // The rows rendered: `range`, reached over a few frames when it needs many new rows.
+    let shown = RwSignal::new((0usize, 0usize));
+    let frame = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        frame.track();
+        let want = range.get();
+        let (next, more) = next_rows(want, shown.get_untracked());
+        if next != shown.get_untracked() {
+            shown.set(next);
+        }
+        if more {
+            request_animation_frame(move || frame.update(|f| *f = f.wrapping_add(1)));
+        }
+    });
     // Rows the worker sent for the current view, by position: the view's first rows, then
     // whatever scrolling asked for.
     let cache = RwSignal::new((0u64, BTreeMap::<usize, RowData>::new()));
@@ -275,14 +309,14 @@ pub fn EventTable() -> impl IntoView {
                         <span class="ts-table__th ts-table__th--mark" title="Failed calls are marked ✖"></span>
                         {move || cols.get().into_iter().map(|c| header_cell(state, c)).collect_view()}
                     </div>
-                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></div>
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", shown.get().0 as f64 * ROW_HEIGHT)></div>
                     // One element per position of the window, kept while the position
                     // stays in it: a new view or order changes its text and attributes
                     // (an empty placeholder until the worker has sent its row).
-                    <For each=move || { let (start, end) = range.get(); start..end } key=|pos| *pos let:pos>
+                    <For each=move || { let (start, end) = shown.get(); start..end } key=|pos| *pos let:pos>
                         {row_view(state, pos, cache, cols)}
                     </For>
-                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", total.get().saturating_sub(range.get().1) as f64 * ROW_HEIGHT)></div>
+                    <div class="ts-table__spacer-row" style:height=move || format!("{}px", total.get().saturating_sub(shown.get().1) as f64 * ROW_HEIGHT)></div>
                 </div>
                 <Show when=move || empty.get()>
                     <Welcome/>

@@ -97,7 +97,8 @@ fn set_range(state: AppState, from: i64, to: i64) {
 pub fn Timeline() -> impl IntoView {
     let state = expect_state();
     let plot = NodeRef::<html::Div>::new();
-    let hist = Memo::new(move |_| state.with_data(|d| d.histogram.clone()));
+    // (Drawn with the sidebar: a frame after the table while files load.)
+    let hist = Memo::new(move |_| state.with_side(|d| d.histogram.clone()));
     let has_range = Memo::new(move |_| state.query.with(|q| strip_time_terms(q) != q.trim()));
     // Drag: (start, current) in pixels from the plot's left edge.
     let drag = RwSignal::new(None::<(f64, f64)>);
@@ -243,7 +244,7 @@ pub fn Timeline() -> impl IntoView {
     };
 
     view! {
-        <div class="ts-timeline" data-testid="timeline" class:ts-timeline--empty=move || state.with_data(|d| d.view_len == 0)>
+        <div class="ts-timeline" data-testid="timeline" class:ts-timeline--empty=move || state.with_side(|d| d.view_len == 0)>
             <div class="ts-timeline__head">
                 <span class="ts-timeline__caption">{caption}</span>
                 <span class="ts-timeline__legend">
