@@ -236,8 +236,14 @@ fn many_new_rows_are_made_over_a_few_frames() {
     // A jump: the new window fills from its top.
     assert_eq!(next_rows((5000, 5034), (0, 34)), ((5000, 5016), true));
     assert_eq!(next_rows((5000, 5034), (5000, 5016)), ((5000, 5032), true));
-    // A jump up that keeps a few rows lower down starts again from the top.
-    assert_eq!(next_rows((0, 34), (20, 54)), ((0, 16), true));
+    // A scroll by more than 16 rows keeps the rows still in the window and grows them,
+    // downward first, then upward.
+    assert_eq!(next_rows((20, 54), (0, 34)), ((20, 50), true));
+    assert_eq!(next_rows((20, 54), (20, 50)), ((20, 54), false));
+    assert_eq!(next_rows((0, 34), (20, 54)), ((4, 34), true));
+    assert_eq!(next_rows((0, 34), (4, 34)), ((0, 34), false));
+    assert_eq!(next_rows((0, 60), (30, 34)), ((30, 50), true));
+    assert_eq!(next_rows((0, 60), (30, 50)), ((24, 60), true));
 }
 
 #[wasm_bindgen_test]

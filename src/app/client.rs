@@ -110,7 +110,8 @@ pub struct EngineHandle {
     /// The views as the sidebar's panels (facets, presets, files) and the timeline
     /// show them: the same as [`Self::data`], except while files load, when they
     /// follow a frame later, so that the page draws a view in two halves instead of
-    /// one long task.
+    /// one long task. A head answer changes only [`Self::data`]: these panels keep
+    /// the view before until its whole answer.
     pub side: RwSignal<Arc<ViewData>>,
     /// The sidebar is waiting for its frame.
     side_behind: RwSignal<bool>,

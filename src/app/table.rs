@@ -33,19 +33,20 @@ const CACHE_ROWS: usize = 3000;
 const NEW_ROWS_PER_FRAME: usize = 16;
 
 /// The rows to render next, given the window wanted and the rows rendered now: all of
-/// the window when it needs at most [`NEW_ROWS_PER_FRAME`] new elements, else the
-/// rendered rows from its top plus that many more (and `true`: another frame is due).
+/// the window when it needs at most [`NEW_ROWS_PER_FRAME`] new elements; else the
+/// rendered rows still in it (or its top, when none are) grown by that many, downward
+/// first, and `true`: another frame is due.
 pub fn next_rows(want: (usize, usize), shown: (usize, usize)) -> ((usize, usize), bool) {
     let (start, end) = want;
-    let kept = shown.1.min(end).saturating_sub(shown.0.max(start));
+    let (a, b) = (shown.0.max(start), shown.1.min(end));
+    let kept = b.saturating_sub(a);
     if (end - start).saturating_sub(kept) <= NEW_ROWS_PER_FRAME {
         return (want, false);
     }
-    let from_top = if shown.0 == start { kept } else { 0 };
-    (
-        (start, (start + from_top + NEW_ROWS_PER_FRAME).min(end)),
-        true,
-    )
+    let (a, b) = if kept == 0 { (start, start) } else { (a, b) };
+    let down = (b + NEW_ROWS_PER_FRAME).min(end);
+    let up = a.saturating_sub(NEW_ROWS_PER_FRAME - (down - b)).max(start);
+    ((up, down), true)
 }
 
 /// Which rows to render for a scroll position: `[start, end)` of `total`.
@@ -157,6 +158,8 @@ pub fn EventTable() -> impl IntoView {
     // The rows rendered: `range`, reached over a few frames when it needs many new rows.
     let shown = RwSignal::new((0usize, 0usize));
     let frame = RwSignal::new(0u32);
+    // Whether a frame is awaited already (one at a time, however often `range` moves).
+    let awaiting = StoredValue::new(false);
     Effect::new(move |_| {
         frame.track();
         let want = range.get();
@@ -164,8 +167,12 @@ pub fn EventTable() -> impl IntoView {
         if next != shown.get_untracked() {
             shown.set(next);
         }
-        if more {
-            request_animation_frame(move || frame.update(|f| *f = f.wrapping_add(1)));
+        if more && !awaiting.get_value() {
+            awaiting.set_value(true);
+            request_animation_frame(move || {
+                awaiting.set_value(false);
+                frame.update(|f| *f = f.wrapping_add(1));
+            });
         }
     });
     // Rows the worker sent for the current view, by position: the view's first rows, then
