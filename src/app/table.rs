@@ -4,6 +4,7 @@
 //! owns its scroll container; rows are asked from the engine as they come into view.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use leptos::ev;
 use leptos::html;
@@ -176,11 +177,15 @@ pub fn EventTable() -> impl IntoView {
         }
     });
     // Rows the worker sent for the current view, by position: the view's first rows, then
-    // whatever scrolling asked for.
-    let cache = RwSignal::new((0u64, BTreeMap::<usize, RowData>::new()));
+    // whatever scrolling asked for (shared with the row elements that show them).
+    let cache = RwSignal::new((0u64, BTreeMap::<usize, Arc<RowData>>::new()));
     Effect::new(move |_| {
         state.with_data(|d| {
-            let rows = d.rows.iter().map(|r| (r.pos, r.clone())).collect();
+            let rows = d
+                .rows
+                .iter()
+                .map(|r| (r.pos, Arc::new(r.clone())))
+                .collect();
             cache.set((d.seq, rows));
         });
     });
@@ -212,7 +217,7 @@ pub fn EventTable() -> impl IntoView {
                     if map.len() > CACHE_ROWS {
                         map.clear();
                     }
-                    map.extend(rows.into_iter().map(|r| (r.pos, r)));
+                    map.extend(rows.into_iter().map(|r| (r.pos, Arc::new(r))));
                 });
             }
         });
@@ -448,7 +453,7 @@ fn cells_of(state: AppState, data: &RowData, cols: &[Col]) -> Vec<Cell> {
 fn row_view(
     state: AppState,
     pos: usize,
-    cache: RwSignal<(u64, BTreeMap<usize, RowData>)>,
+    cache: RwSignal<(u64, BTreeMap<usize, Arc<RowData>>)>,
     cols: Memo<Vec<Col>>,
 ) -> impl IntoView {
     let data = Memo::new(move |_| cache.with(|(_, rows)| rows.get(&pos).cloned()));
