@@ -3,13 +3,29 @@
 const base = require('@playwright/test');
 const path = require('path');
 const fs = require('fs');
+const os = require('os');
 
 /** Root of the shared material (seeds, corpus) beside the repository. */
 const SHARED = process.env.TRAILSCOPE_SHARED || path.resolve(__dirname, '../../../shared');
 /** Files the project wrote itself for its tests. */
 const FIXTURES = path.resolve(__dirname, 'fixtures');
 
+/** Folders made by `tempDir` during the current test, removed when it ends. */
+const scratch = [];
+
+/** A new empty folder under the system's temporary folder, removed with everything in it
+ * when the test that made it ends (generated logs run to hundreds of MB a run). */
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
 const test = base.test.extend({
+  removeTempDirs: [async ({}, use) => {
+    await use();
+    for (const dir of scratch.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  }, { auto: true }],
   problems: async ({}, use) => { await use([]); },
   foreignRequests: async ({}, use) => { await use([]); },
   page: async ({ page, problems, foreignRequests, baseURL }, use) => {
@@ -49,4 +65,4 @@ function seed(prefix) {
   return path.join(dir, name);
 }
 
-module.exports = { test, expect: base.expect, openApp, idle, corpus, seed, SHARED, FIXTURES };
+module.exports = { test, expect: base.expect, openApp, idle, corpus, seed, tempDir, SHARED, FIXTURES };

@@ -1,16 +1,15 @@
 // Issue 5, scale: progress you can trust while files load, a Cancel that keeps what has
 // loaded, and files that would not fit in the page's memory named as skipped up front.
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { test, expect, openApp, idle } = require('../fixtures');
+const { test, expect, openApp, idle, tempDir } = require('../fixtures');
 const { invictusRecords } = require('./viewer-helpers');
 
 /** Writes `count` `{"Records":[...]}` files of about `mb` MB each from the corpus
  * records (unique eventIDs starting with `prefix`, which also names the files), into a
- * fresh temporary folder; returns their paths. */
+ * fresh temporary folder, removed when the test ends; returns their paths. */
 function bigFiles(count, mb, prefix = 'big') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-scale-'));
+  const dir = tempDir('ts-scale-');
   const records = invictusRecords();
   let serial = 0;
   const files = [];
@@ -102,7 +101,7 @@ test('a file too big for the page\'s memory is named as skipped before loading; 
   const [small] = bigFiles(1, 1);
   // A gzip header and then 320 MB of nothing (a sparse file): taken as about 3.2 GB of
   // logs, more than the page can hold. It is never read, only its size and first bytes.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-huge-'));
+  const dir = tempDir('ts-huge-');
   const huge = path.join(dir, 'huge.json.gz');
   const fd = fs.openSync(huge, 'w');
   fs.writeSync(fd, Buffer.from([0x1f, 0x8b, 0x08, 0x00]));

@@ -2,16 +2,15 @@
 // before its panels (facets, groups, summary, timeline) are counted, and the whole view
 // that follows agrees with them.
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { test, expect, openApp, idle } = require('../fixtures');
+const { test, expect, openApp, idle, tempDir } = require('../fixtures');
 
 const SOURCES = ['ec2.amazonaws.com', 's3.amazonaws.com', 'iam.amazonaws.com'];
 
 /** Writes `files` files holding `events` small records in all, one in three from each of
  * SOURCES, a second apart; returns their paths. */
 function manyEvents(files, events) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-many-'));
+  const dir = tempDir('ts-many-');
   const start = Date.parse('2024-03-01T00:00:00Z');
   const per = Math.ceil(events / files);
   const out = [];
