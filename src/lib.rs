@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod offline;
+pub mod sample;
 pub mod worker;
 
 /// Mount the app on the document body, and register the service worker for offline use.

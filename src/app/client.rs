@@ -105,6 +105,8 @@ pub struct EngineHandle {
     pub crash: RwSignal<Option<String>>,
     /// The worker is reloading files after a crash.
     pub recovering: RwSignal<bool>,
+    /// The worker has warmed its code up (`FromWorker::Warm`).
+    pub warm: RwSignal<bool>,
     /// Content was published and the views have not been answered since.
     refreshing: RwSignal<bool>,
     /// The views as the sidebar's panels (facets, presets, files) and the timeline
@@ -129,6 +131,7 @@ impl EngineHandle {
             memory: RwSignal::new(0.0),
             crash: RwSignal::new(None),
             recovering: RwSignal::new(false),
+            warm: RwSignal::new(false),
             refreshing: RwSignal::new(false),
             side: RwSignal::new(Arc::new(ViewData::default())),
             side_behind: RwSignal::new(false),
@@ -193,6 +196,7 @@ impl EngineHandle {
         // when the worker dies): they are kept, never dropped while in use.
         conn.handlers.borrow_mut().extend([on_message, on_error]);
         conn.ready.set(false);
+        self.warm.set(false);
         conn.worker.replace(Some(worker));
     }
 
@@ -208,6 +212,7 @@ impl EngineHandle {
                     }
                 }
             }
+            FromWorker::Warm => self.warm.set(true),
             FromWorker::Reply {
                 id,
                 reply,

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::format::group_digits;
 use super::loader::{self, Source};
-use super::sample;
 use super::state::expect_state;
+use crate::sample;
 
 /// Pickers, paste box and "Try sample logs".
 #[component]

@@ -20,7 +20,6 @@ pub mod load_panel;
 pub mod loader;
 pub mod presets;
 pub mod query_bar;
-pub mod sample;
 pub mod state;
 pub mod summary_bar;
 pub mod table;
@@ -75,6 +74,7 @@ pub fn App() -> impl IntoView {
             data-testid="app"
             data-busy=move || state.busy().to_string()
             data-engine-memory=move || format!("{:.0}", state.engine.memory.get())
+            data-engine-warm=move || state.engine.warm.get().to_string()
             data-view-ms=move || format!("{:.1}", state.with_data(|d| d.compute_ms()))
             data-view-parts=move || state.with_data(|d| {
                 d.parts.iter().map(|(k, v)| format!("{k} {v:.1}")).collect::<Vec<_>>().join(", ")

@@ -24,6 +24,7 @@ use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
 };
 use super::reader::{give_back, FileStream, Slice, SLICE_BYTES};
+use super::warm;
 
 /// Parameter columns are chosen from at most this many of the table's events, evenly
 /// spread: the most frequent paths of a big view show in a sample of this size, and the
@@ -140,16 +141,7 @@ pub fn run() {
             .unwrap_or_else(|| "no message".into());
         post(&FromWorker::Crashed { message });
     }));
-    let host = Rc::new(Host {
-        engine: RefCell::new(Engine::new()),
-        version: Cell::new(0),
-        seq: Cell::new(0),
-        cancel: Cell::new(false),
-        seen: Cell::new((0.0, 0.0)),
-        view: RefCell::new(View::default()),
-        queue: RefCell::new(Vec::new()),
-        prefetch: RefCell::new(None),
-    });
+    let host = Rc::new(Host::new());
     // Requests run one after another. A load waits on the browser for every slice it
     // reads, so messages are still delivered while it runs: Cancel is handled at once,
     // on arrival; the rest wait for their turn, which comes before the loads queued
@@ -158,6 +150,9 @@ pub fn run() {
     // again after a crash keep strict arrival order: a Remove sent meanwhile must find
     // its file loaded.
     let running = Rc::new(Cell::new(false));
+    // Set by the page's first load: the warm-up stops for good.
+    let loading = Rc::new(Cell::new(false));
+    let first_load = loading.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let data = e.data();
         let (msg, file) = match data.dyn_ref::<js_sys::Array>() {
@@ -167,6 +162,9 @@ pub fn run() {
         let Ok(msg) = serde_wasm_bindgen::from_value::<ToWorker>(msg) else {
             return;
         };
+        if matches!(msg.request, Request::Load { .. }) {
+            first_load.set(true);
+        }
         // Cancel must not wait behind the load it cancels.
         if matches!(msg.request, Request::Cancel) {
             host.cancel.set(true);
@@ -223,6 +221,30 @@ pub fn run() {
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     post(&FromWorker::Ready);
+    wasm_bindgen_futures::spawn_local(warm_up(loading));
+}
+
+/// Runs a load's work on a throwaway engine, a step at a time, until the page loads its
+/// first file ([`warm`]): each step parses a document and answers a view the way views
+/// are answered during loads (without posting it). The page's requests are answered
+/// between steps.
+async fn warm_up(loading: Rc<Cell<bool>>) {
+    let host = Host::new();
+    let mut docs = warm::Documents::new();
+    let spec = warm::view_spec();
+    for step in 0..warm::STEPS {
+        // A turn of the event loop between steps, for the page's messages.
+        gloo::timers::future::TimeoutFuture::new(0).await;
+        if loading.get() {
+            return;
+        }
+        let doc = docs.next(warm::STEP_BYTES);
+        warm::step(&mut host.engine.borrow_mut(), &doc, step % 3 == 2);
+        host.bump();
+        let view = host.view(0, &spec);
+        std::hint::black_box(serde_json::to_string(&view).map(|text| text.len()).ok());
+    }
+    post(&FromWorker::Warm);
 }
 
 /// A load of a file loaded before the worker was restarted.
@@ -275,6 +297,19 @@ fn memory_bytes() -> f64 {
 }
 
 impl Host {
+    fn new() -> Self {
+        Self {
+            engine: RefCell::new(Engine::new()),
+            version: Cell::new(0),
+            seq: Cell::new(0),
+            cancel: Cell::new(false),
+            seen: Cell::new((0.0, 0.0)),
+            view: RefCell::new(View::default()),
+            queue: RefCell::new(Vec::new()),
+            prefetch: RefCell::new(None),
+        }
+    }
+
     fn reply(&self, id: u32, reply: Reply) {
         let (reply, text) = match reply {
             Reply::Export(text) => (Reply::Export(String::new()), Some(text)),

@@ -9,6 +9,7 @@
 pub mod host;
 pub mod protocol;
 pub mod reader;
+pub mod warm;
 
 use js_sys::Uint8Array;
 use wasm_bindgen::JsValue;

@@ -232,6 +232,9 @@ pub enum Reply {
 pub enum FromWorker {
     /// The worker is up and listening.
     Ready,
+    /// The worker has warmed its code up ([`super::warm`]); not sent when the first load
+    /// came before the warm-up ended.
+    Warm,
     /// The answer to request `id`.
     Reply {
         /// The request's id.

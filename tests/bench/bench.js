@@ -91,6 +91,14 @@ async function openPage(context, url) {
   // Ready when idle with the engine's worker answering (it reports its memory).
   await page.waitForFunction(() => document.querySelector('[data-testid="app"]')?.dataset.busy === 'false'
     && window.__wasmBytes() > 0);
+  // Then until the engine's worker has warmed its code up (data-engine-warm), as it has
+  // by the time a person has chosen files: how long that took is printed.
+  const t0 = Date.now();
+  const warm = await page.waitForFunction(
+    () => document.querySelector('[data-testid="app"]')?.dataset.engineWarm === 'true',
+    null, { timeout: 15_000 },
+  ).then(() => true, () => false);
+  page.warmMs = warm ? Date.now() - t0 : null;
   return page;
 }
 
@@ -339,6 +347,7 @@ async function main() {
       // Every renderer's peak is reset (which one is the page's shows only once it has
       // worked), and the busiest one's is read after the load.
       const starts = new Map((await renderers(browserCdp)).map((p) => [p.id, resetHwm(p.id) ? vmHwm(p.id) : null]));
+      console.error(`   engine warm ${page.warmMs == null ? 'never reported' : `${page.warmMs} ms after the page was ready`}`);
       const load = await trailscopeLoad(page, cdp, files);
       const pid = (await renderers(browserCdp))[0]?.id ?? null;
       const hwmReset = pid != null && starts.get(pid) != null;

@@ -117,3 +117,17 @@ test('a file too big for the page\'s memory is named as skipped before loading; 
   await expect(smallRow).toHaveAttribute('data-status', 'ok');
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(small.events));
 });
+
+test('the engine warms its code up while the page waits, and its warm-up events never show', async ({ page }) => {
+  await openApp(page);
+  const app = page.getByTestId('app');
+  // The worker parses the built-in sample's events into an engine of its own, then says so.
+  await expect(app).toHaveAttribute('data-engine-warm', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', '0');
+  await expect(page.getByTestId('event-row')).toHaveCount(0);
+  const [file] = bigFiles(1, 1);
+  await page.getByTestId('file-input').setInputFiles([file.file]);
+  await idle(page);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(file.events));
+  await expect(page.getByTestId('file-row')).toHaveCount(1);
+});

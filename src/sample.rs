@@ -7,22 +7,22 @@
 pub const FILES: &[(&str, &str)] = &[
     (
         "sample/performance-insights.json",
-        include_str!("../../assets/sample/performance-insights.json"),
+        include_str!("../assets/sample/performance-insights.json"),
     ),
     (
         "sample/devops-guru.json",
-        include_str!("../../assets/sample/devops-guru.json"),
+        include_str!("../assets/sample/devops-guru.json"),
     ),
     (
         "sample/codeguru-profiler.json",
-        include_str!("../../assets/sample/codeguru-profiler.json"),
+        include_str!("../assets/sample/codeguru-profiler.json"),
     ),
     (
         "sample/personalize.json",
-        include_str!("../../assets/sample/personalize.json"),
+        include_str!("../assets/sample/personalize.json"),
     ),
     (
         "sample/cloudwatch.json",
-        include_str!("../../assets/sample/cloudwatch.json"),
+        include_str!("../assets/sample/cloudwatch.json"),
     ),
 ];
