@@ -4,8 +4,12 @@
 // the data, builds and serves the page; this script only drives the browser.
 //
 //   node tests/bench/bench.js --url http://127.0.0.1:8190/ --set 100MB=bench-data/100mb [--set 1GB=bench-data/1gb]
+//     [--set "1M events=bench-data/1m"]
 //
 // For every set, plain (*.json) and gzip (*.json.gz), in one fresh page:
+//   0. The page is opened and left until the engine's worker has warmed its code up
+//      (`data-engine-warm`; the time it took is printed), as it has by the time a person
+//      has chosen files.
 //   1. Trailscope: the files chosen in the `file-input` hook; done when `app` data-busy is
 //      false again. Measured in the page with performance.now(): load time, time to the first
 //      `event-row`, the longest main-thread task (PerformanceObserver 'longtask').
@@ -17,9 +21,10 @@
 //   worker's WebAssembly.Memory, shown on the app element; it never shrinks, so its end is
 //   its peak) and the JS heap (CDP Performance.getMetrics JSHeapUsedSize, sampled during
 //   the load).
-// On the last (largest) set, plain: median latencies of a field query, a wildcard query, a
-// free-text search and a regrouping at whatever event count was loaded, and the number of
-// `event-row` elements in the DOM while scrolling the whole table.
+// On the last set, plain (with scripts/bench --gb, exactly 1,000,000 events): median
+// latencies of a field query, a wildcard query, a free-text search and a regrouping at
+// whatever event count was loaded, and the number of `event-row` elements in the DOM
+// while scrolling the whole table.
 // Figures are printed, never asserted.
 'use strict';
 const fs = require('fs');

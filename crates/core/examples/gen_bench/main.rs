@@ -7,6 +7,7 @@
 //! ```
 //! Options:
 //! - `--mb N`          total uncompressed size (default 100)
+//! - `--events N`      exactly N events instead (the size follows from the records)
 //! - `--out DIR`       output folder (default `bench-data/`), created if missing
 //! - `--file-mb M`     size of each file (default 4; 0 = one big file)
 //! - `--seed S`        random seed (default 1); the same seed gives the same files
@@ -25,6 +26,7 @@ use std::process::ExitCode;
 
 struct Opts {
     mb: f64,
+    events: Option<usize>,
     out: PathBuf,
     file_mb: f64,
     seed: u64,
@@ -36,6 +38,7 @@ struct Opts {
 fn parse_args() -> Result<Opts, String> {
     let mut o = Opts {
         mb: 100.0,
+        events: None,
         out: PathBuf::from("bench-data"),
         file_mb: 4.0,
         seed: 1,
@@ -48,6 +51,9 @@ fn parse_args() -> Result<Opts, String> {
         let mut val = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match a.as_str() {
             "--mb" => o.mb = val("--mb")?.parse().map_err(|e| format!("--mb: {e}"))?,
+            "--events" => {
+                o.events = Some(val("--events")?.parse().map_err(|e| format!("--events: {e}"))?)
+            }
             "--out" => o.out = PathBuf::from(val("--out")?),
             "--file-mb" => o.file_mb = val("--file-mb")?.parse().map_err(|e| format!("--file-mb: {e}"))?,
             "--seed" => o.seed = val("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
@@ -55,7 +61,7 @@ fn parse_args() -> Result<Opts, String> {
             "--no-plain" => o.plain = false,
             "--no-gz" => o.gz = false,
             "-h" | "--help" => {
-                return Err("usage: gen_bench [--mb N] [--out DIR] [--file-mb M] [--seed S] [--corpus DIR] [--no-plain] [--no-gz]".into())
+                return Err("usage: gen_bench [--mb N | --events N] [--out DIR] [--file-mb M] [--seed S] [--corpus DIR] [--no-plain] [--no-gz]".into())
             }
             other => return Err(format!("unknown option {other} (try --help)")),
         }
@@ -73,7 +79,12 @@ fn run(o: &Opts) -> Result<(), String> {
         ));
     }
     std::fs::create_dir_all(&o.out).map_err(|e| format!("{}: {e}", o.out.display()))?;
-    let total = (o.mb * 1e6) as usize;
+    // With --events the size is open and the count decides when to stop.
+    let total = match o.events {
+        Some(_) => usize::MAX,
+        None => (o.mb * 1e6) as usize,
+    };
+    let wanted = o.events.unwrap_or(usize::MAX);
     let per_file = if o.file_mb <= 0.0 {
         total
     } else {
@@ -81,8 +92,8 @@ fn run(o: &Opts) -> Result<(), String> {
     };
     let mut gen = resample::Generator::new(&corpus, o.seed);
     let (mut written, mut events, mut files) = (0usize, 0usize, 0usize);
-    while written < total {
-        let (doc, n) = gen.document(per_file.min(total - written).max(1));
+    while written < total && events < wanted {
+        let (doc, n) = gen.document_upto(per_file.min(total - written).max(1), wanted - events);
         let base = o.out.join(format!("bench-{files:05}.json"));
         if o.plain {
             std::fs::write(&base, &doc).map_err(|e| format!("{}: {e}", base.display()))?;
