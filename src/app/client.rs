@@ -212,7 +212,9 @@ impl EngineHandle {
                     }
                 }
             }
-            FromWorker::Warm => self.warm.set(true),
+            // (Only from the current worker: a dead one's late word says nothing.)
+            FromWorker::Warm if generation == conn.generation.get() => self.warm.set(true),
+            FromWorker::Warm => {}
             FromWorker::Reply {
                 id,
                 reply,

@@ -232,6 +232,8 @@ async fn warm_up(loading: Rc<Cell<bool>>) {
     let host = Host::new();
     let mut docs = warm::Documents::new();
     let spec = warm::view_spec();
+    // (A view of a load posts no head answer: nothing of the warm-up reaches the page.)
+    debug_assert!(spec.loading);
     for step in 0..warm::STEPS {
         // A turn of the event loop between steps, for the page's messages.
         gloo::timers::future::TimeoutFuture::new(0).await;

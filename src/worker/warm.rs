@@ -3,7 +3,7 @@
 //! The browser compiles WebAssembly in two tiers: a function runs first as quickly
 //! compiled code, and once it is hot the optimising compiler rebuilds it on background
 //! threads. Unwarmed, that happens in the first second of the first load: in a trace of
-//! a 100 MB load on this 2-core machine the optimising compiler took about 700 ms of CPU
+//! a 100 MB load on a 2-core machine the optimising compiler took about 700 ms of CPU
 //! in the load's first 1.5 s, beside the parsing and the page drawing its first view,
 //! which then waited for a core. Parsing a few MB of the built-in sample's events into
 //! a throwaway engine right after the worker starts moves that work to the seconds in
@@ -51,6 +51,7 @@ pub struct Documents {
 }
 
 impl Documents {
+    /// Documents from the first eventID and time on.
     pub fn new() -> Self {
         Self {
             templates: templates(),
@@ -91,7 +92,8 @@ impl Default for Documents {
 }
 
 /// A view like the page's first: every facet, grouped by service, newest first, while
-/// files load.
+/// files load. `loading` also keeps the worker from posting it: a view posts its head
+/// answer ahead only when no files are loading.
 pub fn view_spec() -> ViewSpec {
     ViewSpec {
         query: String::new(),

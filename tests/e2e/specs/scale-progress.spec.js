@@ -3,7 +3,7 @@
 const fs = require('fs');
 const path = require('path');
 const { test, expect, openApp, idle, tempDir } = require('../fixtures');
-const { invictusRecords } = require('./viewer-helpers');
+const { invictusRecords, query } = require('./viewer-helpers');
 
 /** Writes `count` `{"Records":[...]}` files of about `mb` MB each from the corpus
  * records (unique eventIDs starting with `prefix`, which also names the files), into a
@@ -123,8 +123,12 @@ test('the engine warms its code up while the page waits, and its warm-up events 
   const app = page.getByTestId('app');
   // The worker parses the built-in sample's events into an engine of its own, then says so.
   await expect(app).toHaveAttribute('data-engine-warm', 'true', { timeout: 30_000 });
+  // A view asked for after the warm-up (the warm-up's events have eventIDs warm-up-N).
+  await query(page, 'eventID:warm-up-*');
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', '0');
   await expect(page.getByTestId('event-row')).toHaveCount(0);
+  await expect(page.getByTestId('file-row')).toHaveCount(0);
+  await query(page, '');
   const [file] = bigFiles(1, 1);
   await page.getByTestId('file-input').setInputFiles([file.file]);
   await idle(page);
