@@ -15,7 +15,7 @@ use super::format;
 use crate::worker::protocol::{DetailData, Reply, Request, ViewData, ViewSpec};
 
 /// Table rows sent with every view answer, so the first screen needs no second trip.
-const FIRST_ROWS: usize = 64;
+pub const FIRST_ROWS: usize = 64;
 /// Parameter columns at most.
 pub const MAX_PARAMS: usize = 12;
 

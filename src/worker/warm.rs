@@ -10,6 +10,7 @@
 //! which a person is still choosing files. The warm-up runs in short steps, answers the
 //! page's requests between them, and stops for good when the first load arrives.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use flate2::write::GzEncoder;
@@ -20,6 +21,7 @@ use trailscope_core::store::time::format_iso_ms;
 use trailscope_core::Engine;
 
 use super::protocol::ViewSpec;
+use crate::app::{facets, state, timeline};
 
 /// Steps of the warm-up, each parsing one document of [`STEP_BYTES`].
 pub const STEPS: usize = 12;
@@ -91,8 +93,9 @@ impl Default for Documents {
     }
 }
 
-/// A view like the page's first: every facet, grouped by service, newest first, while
-/// files load. `loading` also keeps the worker from posting it: a view posts its head
+/// A view like the page's first, with the page's panel sizes: every facet, newest
+/// first, while files load; grouped by eventSource besides, so the grouping's code is
+/// warm too. `loading` also keeps the worker from posting it: a view posts its head
 /// answer ahead only when no files are loading.
 pub fn view_spec() -> ViewSpec {
     ViewSpec {
@@ -102,10 +105,10 @@ pub fn view_spec() -> ViewSpec {
         sort: Field::EventTime,
         descending: true,
         facet_fields: Field::FACETS.to_vec(),
-        facet_top: 8,
-        buckets: 72,
-        first_rows: 64,
-        max_params: 12,
+        facet_top: facets::TOP,
+        buckets: timeline::BUCKETS,
+        first_rows: state::FIRST_ROWS,
+        max_params: state::MAX_PARAMS,
         loading: true,
     }
 }
@@ -114,13 +117,13 @@ pub fn view_spec() -> ViewSpec {
 /// `feed_with`), so the same functions get hot; gzipped first when `gzip` (a `.json.gz`
 /// load also inflates).
 pub fn step(engine: &mut Engine, doc: &str, gzip: bool) {
-    let bytes = if gzip {
+    let bytes: Cow<[u8]> = if gzip {
         let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
         // (Writing to a Vec cannot fail.)
         let _ = gz.write_all(doc.as_bytes());
-        gz.finish().unwrap_or_default()
+        Cow::Owned(gz.finish().unwrap_or_default())
     } else {
-        doc.as_bytes().to_vec()
+        Cow::Borrowed(doc.as_bytes())
     };
     let name = if gzip {
         "warm-up.json.gz"
