@@ -26,6 +26,9 @@ use crate::worker::LOADER_URL;
 /// Worker deaths in a row (without a view answered in between) after which it is not
 /// started again.
 const MAX_DEATHS: u32 = 3;
+/// Frames a view of a load takes to draw whole: the table's rows over two or three,
+/// the sidebar and the timeline a frame after the table.
+const DRAW_FRAMES: u32 = 3;
 
 type Waiter = oneshot::Sender<Result<Reply, String>>;
 type Answer = oneshot::Receiver<Result<Reply, String>>;
@@ -474,6 +477,20 @@ impl EngineHandle {
             || self.side_behind.get()
     }
 
+    /// Tells the worker, once the page has drawn the view `seq` of a load (the table
+    /// fills its window over [`DRAW_FRAMES`] frames, the sidebar and timeline a frame
+    /// after it), that parsing may go on: the worker holds it after the first view with
+    /// events, the page's first full render.
+    fn say_drawn(&self, seq: u64) {
+        let this = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            for _ in 0..DRAW_FRAMES {
+                after_next_frame().await;
+            }
+            this.post(0, Request::Drawn { seq }, None);
+        });
+    }
+
     /// Shows the latest views in the sidebar: at once, or (`later`) after the page has
     /// drawn the rest of them.
     fn show_side(&self, later: bool) {
@@ -545,8 +562,12 @@ impl EngineHandle {
                         .data
                         .with_untracked(|d| data.seq > d.seq || (data.seq == d.seq && d.partial));
                     if newer {
+                        let seq = data.seq;
                         this.data.set(Arc::new(*data));
                         this.show_side(loading);
+                        if loading {
+                            this.say_drawn(seq);
+                        }
                     }
                 }
                 let next = this.conn().view_next.borrow_mut().take();

@@ -37,6 +37,9 @@ const PROGRESS_MS: f64 = 100.0;
 /// Events from which a new query's count and first rows are posted ahead of its panels
 /// (below, the whole view takes a few milliseconds and one answer draws once).
 const HEAD_MIN_EVENTS: usize = 50_000;
+/// How long parsing waits at most, after the first view with events is answered during
+/// a load, for the page to say it has drawn it ([`Request::Drawn`]).
+const HOLD_MS: f64 = 250.0;
 
 /// Requests waiting their turn, each with the `File` sent beside it (for loads).
 type Queue = RefCell<Vec<(ToWorker, Option<File>)>>;
@@ -58,6 +61,10 @@ struct Host {
     /// The first slice of the next load's file, read while the file before it is
     /// parsed, so that the worker does not wait for the browser between files.
     prefetch: RefCell<Option<(File, FileStream, Slice)>>,
+    /// The view (its seq) parsing waits for the page to draw, and until when at most.
+    hold: Cell<Option<(u64, f64)>>,
+    /// Whether the last view answered showed no events (or none was answered yet).
+    showed_none: Cell<bool>,
 }
 
 /// The current view's event lists, and what the last views computed, kept while what
@@ -164,6 +171,13 @@ pub fn run() {
         };
         if matches!(msg.request, Request::Load { .. }) {
             first_load.set(true);
+        }
+        // Like Cancel, heard on arrival: the load it lets go on is running.
+        if let Request::Drawn { seq } = msg.request {
+            if host.hold.get().is_some_and(|(held, _)| seq >= held) {
+                host.hold.set(None);
+            }
+            return;
         }
         // Cancel must not wait behind the load it cancels.
         if matches!(msg.request, Request::Cancel) {
@@ -309,6 +323,8 @@ impl Host {
             view: RefCell::new(View::default()),
             queue: RefCell::new(Vec::new()),
             prefetch: RefCell::new(None),
+            hold: Cell::new(None),
+            showed_none: Cell::new(true),
         }
     }
 
@@ -349,6 +365,8 @@ impl Host {
                 },
             },
             Request::Cancel => Reply::Cancelling,
+            // (Handled on arrival, and never answered.)
+            Request::Drawn { .. } => return,
             Request::Remove { file_id } => {
                 let removed = self.engine.borrow_mut().remove_file(file_id);
                 if removed {
@@ -356,7 +374,18 @@ impl Host {
                 }
                 Reply::Removed(removed)
             }
-            Request::View(spec) => Reply::View(Box::new(self.view(id, &spec))),
+            Request::View(spec) => {
+                let view = self.view(id, &spec);
+                // The first view with events is the page's first full render, its
+                // longest task: during a load it runs with both cores busy parsing and
+                // reading, unless parsing waits for it (the reader waits for the parser).
+                let first_full = self.showed_none.get() && view.total > 0;
+                self.showed_none.set(view.total == 0);
+                if spec.loading && first_full {
+                    self.hold.set(Some((view.seq, now() + HOLD_MS)));
+                }
+                Reply::View(Box::new(view))
+            }
             Request::Rows { start, end } => Reply::Rows {
                 seq: self.seq.get(),
                 rows: self.rows(start, end),
@@ -426,6 +455,7 @@ impl Host {
             self.prefetch_next();
         }
         while let Some(reading) = next.take() {
+            self.held().await;
             let failure = if self.cancel.get() && !restore {
                 None
             } else {
@@ -488,6 +518,17 @@ impl Host {
             report: Some(report),
             cancelled: false,
             read_error: None,
+        }
+    }
+
+    /// Waits while the page draws the first view with events (see [`Request::Drawn`]).
+    async fn held(&self) {
+        while let Some((_, until)) = self.hold.get() {
+            if self.cancel.get() || now() >= until {
+                self.hold.set(None);
+                break;
+            }
+            gloo::timers::future::TimeoutFuture::new(4).await;
         }
     }
 

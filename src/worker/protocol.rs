@@ -138,6 +138,13 @@ pub enum Request {
     /// Stop the running load (the file it reads is dropped whole) and drop the loads
     /// queued behind it; the files loaded before stay.
     Cancel,
+    /// The page has drawn the view answered with `seq` while files load: parsing, held
+    /// after the first view with events so that the page's first full render has a core
+    /// to itself, goes on. Posted without an id and never answered.
+    Drawn {
+        /// The view's [`ViewData::seq`].
+        seq: u64,
+    },
     /// Remove a file and its events.
     Remove {
         /// The file's id.
