@@ -6,9 +6,14 @@
 // `done`), so the browser's reading runs on this thread while the engine's thread parses:
 // a stream only moves when its own thread is free, and the engine's is busy parsing for
 // tens of milliseconds at a time. It parses nothing and keeps nothing but the files asked for.
+// A gzip file opened with `inflate` is decompressed here, by the browser's DecompressionStream,
+// and its slices hold text: the engine's thread then only parses. A stream the browser refuses
+// (damage, a second gzip member, bytes after it) ends in an error, and the engine reads the
+// file again as it is.
 //
-// Messages in:  {kind: 'open', id, file} | {kind: 'buffer', buffer} | {kind: 'cancel', id}
-// Messages out: {kind: 'slice', id, buffer, length, done} (buffer transferred)
+// Messages in:  {kind: 'open', id, file, inflate} | {kind: 'buffer', buffer} | {kind: 'cancel', id}
+// Messages out: {kind: 'slice', id, buffer, length, done, consumed} (buffer transferred;
+//               consumed: the file's bytes read so far, compressed ones for an inflated file)
 //             | {kind: 'error', id, message}
 'use strict';
 
@@ -26,12 +31,14 @@ let size = 4 << 20;
 let reader = null;
 let byob = false;
 let chunk = null;
+/** Bytes of files[0] read from the file so far. */
+let consumed = 0;
 let pumping = false;
 
 self.onmessage = (event) => {
   const m = event.data;
   if (m.kind === 'open') {
-    files.push({ id: m.id, file: m.file });
+    files.push({ id: m.id, file: m.file, inflate: !!m.inflate });
   } else if (m.kind === 'buffer') {
     size = m.buffer.byteLength;
     spare.push(m.buffer);
@@ -53,9 +60,22 @@ function cancel(id) {
   }
 }
 
-/** Starts reading `file`. */
-function open(file) {
-  const stream = file.stream();
+/** Starts reading `f.file`: its bytes, or for `f.inflate` the text they decompress to. */
+function open(f) {
+  consumed = 0;
+  chunk = null;
+  if (f.inflate) {
+    const count = new TransformStream({
+      transform(bytes, out) {
+        consumed += bytes.byteLength;
+        out.enqueue(bytes);
+      },
+    });
+    reader = f.file.stream().pipeThrough(count).pipeThrough(new DecompressionStream('gzip')).getReader();
+    byob = false;
+    return;
+  }
+  const stream = f.file.stream();
   try {
     reader = stream.getReader({ mode: 'byob' });
     byob = true;
@@ -63,7 +83,6 @@ function open(file) {
     reader = stream.getReader();
     byob = false;
   }
-  chunk = null;
 }
 
 /** Fills buffers while there are files to read and buffers to fill. */
@@ -78,7 +97,7 @@ async function pump() {
       let done = false;
       let error = null;
       try {
-        if (!reader) open(f.file);
+        if (!reader) open(f);
         while (!byob && filled < buffer.byteLength) {
           if (!chunk) {
             const r = await reader.read();
@@ -91,6 +110,7 @@ async function pump() {
           const n = Math.min(chunk.byteLength, buffer.byteLength - filled);
           new Uint8Array(buffer, filled, n).set(chunk.subarray(0, n));
           filled += n;
+          if (!f.inflate) consumed += n;
           chunk = n < chunk.byteLength ? chunk.subarray(n) : null;
         }
         while (byob && filled < buffer.byteLength) {
@@ -104,6 +124,7 @@ async function pump() {
           }
           buffer = r.value.buffer;
           filled += r.value.byteLength;
+          consumed += r.value.byteLength;
           if (r.done) {
             done = true;
             break;
@@ -115,6 +136,7 @@ async function pump() {
         done = true;
       }
       if (!buffer) spare.push(new ArrayBuffer(size));
+      const read = consumed;
       if (done) {
         files.shift();
         reader = null;
@@ -125,7 +147,7 @@ async function pump() {
       } else if (error !== null) {
         self.postMessage({ kind: 'error', id: f.id, message: error });
       } else {
-        self.postMessage({ kind: 'slice', id: f.id, buffer, length: filled, done }, [buffer]);
+        self.postMessage({ kind: 'slice', id: f.id, buffer, length: filled, done, consumed: read }, [buffer]);
       }
     }
   } finally {

@@ -40,6 +40,7 @@ struct Kept {
     file_id: u32,
     name: String,
     file: File,
+    gzip: bool,
 }
 
 /// The connection to the current worker.
@@ -73,6 +74,7 @@ pub struct PendingLoad {
     id: u32,
     name: String,
     file: File,
+    gzip: bool,
     answer: Answer,
 }
 
@@ -300,6 +302,7 @@ impl EngineHandle {
                         name: k.name.clone(),
                         expect_bytes: 0.0,
                         restore: true,
+                        gzip: k.gzip,
                     },
                     Some(&k.file),
                 );
@@ -386,6 +389,7 @@ impl EngineHandle {
                 file_id: report.id,
                 name: name.to_string(),
                 file: file.clone(),
+                gzip: report.gzip,
             });
         }
     }
@@ -398,18 +402,27 @@ impl EngineHandle {
     /// Sends a file to load now, behind whatever the worker is doing; its answer
     /// ([`Reply::Loaded`]) is awaited with [`Self::finish_load`]. Sending the next file
     /// before the current one is done keeps the worker from waiting for the page.
-    /// `expect_bytes`: about how much text this file and the ones sent after it hold.
-    pub fn start_load(&self, name: &str, file: &File, expect_bytes: f64) -> PendingLoad {
+    /// `expect_bytes`: about how much text this file and the ones sent after it hold;
+    /// `gzip`: its first bytes say gzip.
+    pub fn start_load(
+        &self,
+        name: &str,
+        file: &File,
+        expect_bytes: f64,
+        gzip: bool,
+    ) -> PendingLoad {
         let request = Request::Load {
             name: name.to_string(),
             expect_bytes,
             restore: false,
+            gzip,
         };
         let (id, answer) = self.send_with_id(request, Some(file));
         PendingLoad {
             id,
             name: name.to_string(),
             file: file.clone(),
+            gzip,
             answer,
         }
     }
@@ -417,7 +430,7 @@ impl EngineHandle {
     /// Sends a load again whose answer was lost because the worker died while it waited
     /// behind another file (it was never read, so it is not to blame).
     pub fn restart_load(&self, load: PendingLoad) -> PendingLoad {
-        self.start_load(&load.name, &load.file, 0.0)
+        self.start_load(&load.name, &load.file, 0.0, load.gzip)
     }
 
     /// Waits for a load's answer, and keeps the file should the worker die later.

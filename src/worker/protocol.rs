@@ -134,6 +134,10 @@ pub enum Request {
         expect_bytes: f64,
         /// Loaded again into a new worker after a crash: Cancel does not stop it.
         restore: bool,
+        /// The file's first bytes say gzip: the worker may have the browser decompress
+        /// it on the reader's thread (`DecompressionStream`), and parse only text.
+        #[serde(default)]
+        gzip: bool,
     },
     /// Stop the running load (the file it reads is dropped whole) and drop the loads
     /// queued behind it; the files loaded before stay.

@@ -36,7 +36,10 @@ pub type Slice = Pin<Box<dyn Future<Output = Result<Uint8Array, JsValue>>>>;
 /// What the reader has sent for one file and the engine has not taken yet.
 #[derive(Default)]
 struct Incoming {
-    ready: VecDeque<Result<Uint8Array, JsValue>>,
+    /// Slices, each with the file's bytes read up to its end.
+    ready: VecDeque<(Result<Uint8Array, JsValue>, f64)>,
+    /// The file's bytes read up to the end of the last slice taken.
+    consumed: f64,
     /// The file's last slice has arrived: later asks get nothing.
     ended: bool,
     waker: Option<Waker>,
@@ -122,9 +125,10 @@ fn arrived(data: &JsValue) {
                     &buffer, 0, length,
                 )),
                 get("done").is_truthy(),
+                get("consumed").as_f64(),
             )
         }
-        Some("error") => (Err(get("message")), true),
+        Some("error") => (Err(get("message")), true, None),
         _ => return,
     };
     READER.with(|cell| {
@@ -134,7 +138,8 @@ fn arrived(data: &JsValue) {
         };
         match reader.files.get_mut(&id) {
             Some(incoming) => {
-                incoming.ready.push_back(item.0);
+                let consumed = item.2.unwrap_or(incoming.consumed);
+                incoming.ready.push_back((item.0, consumed));
                 incoming.ended |= item.1;
                 if let Some(w) = incoming.waker.take() {
                     w.wake();
@@ -160,7 +165,10 @@ fn fail_all(why: &str) {
             reader.worker.terminate();
             for incoming in reader.files.values_mut() {
                 if !incoming.ended {
-                    incoming.ready.push_back(Err(JsValue::from_str(why)));
+                    let consumed = incoming.consumed;
+                    incoming
+                        .ready
+                        .push_back((Err(JsValue::from_str(why)), consumed));
                     incoming.ended = true;
                 }
                 if let Some(w) = incoming.waker.take() {
@@ -177,8 +185,10 @@ pub struct FileStream {
 }
 
 impl FileStream {
-    /// Asks for `file` to be read (after the files asked for before it).
-    pub fn open(file: &File) -> Result<FileStream, JsValue> {
+    /// Asks for `file` to be read (after the files asked for before it): its bytes, or
+    /// with `inflate` (a gzip file, where the browser has `DecompressionStream`) the
+    /// text they decompress to, which fails where the browser refuses the stream.
+    pub fn open(file: &File, inflate: bool) -> Result<FileStream, JsValue> {
         READER.with(|cell| {
             let mut slot = cell.borrow_mut();
             if let Some(old) = slot.take_if(|r| r.broken) {
@@ -192,7 +202,12 @@ impl FileStream {
         with_reader(|reader| {
             let id = reader.next_id;
             reader.next_id = reader.next_id.wrapping_add(1);
-            let m = message(&[("kind", &"open".into()), ("id", &id.into()), ("file", file)]);
+            let m = message(&[
+                ("kind", &"open".into()),
+                ("id", &id.into()),
+                ("file", file),
+                ("inflate", &inflate.into()),
+            ]);
             reader.worker.post_message(&m)?;
             reader.files.insert(id, Incoming::default());
             Ok(FileStream { id })
@@ -204,6 +219,18 @@ impl FileStream {
     pub fn next_slice(&self) -> Slice {
         Box::pin(NextSlice { id: self.id })
     }
+
+    /// The file's bytes read up to the end of the last slice taken (for an inflated
+    /// file, compressed bytes: its progress).
+    pub fn consumed(&self) -> f64 {
+        with_reader(|reader| reader.files.get(&self.id).map_or(0.0, |i| i.consumed)).unwrap_or(0.0)
+    }
+}
+
+/// Whether this browser can decompress gzip streams (`DecompressionStream`), in this
+/// worker and so in the reader.
+pub fn can_inflate() -> bool {
+    Reflect::has(&js_sys::global(), &"DecompressionStream".into()).unwrap_or(false)
 }
 
 impl Drop for FileStream {
@@ -215,8 +242,10 @@ impl Drop for FileStream {
             let _ = reader.worker.post_message(&m);
             // Slices sent and not taken: their buffers go back.
             if let Some(incoming) = reader.files.remove(&self.id) {
-                for slice in incoming.ready.into_iter().flatten() {
-                    lend(&reader.worker, &slice.buffer());
+                for (slice, _) in incoming.ready {
+                    if let Ok(slice) = slice {
+                        lend(&reader.worker, &slice.buffer());
+                    }
                 }
             }
         });
@@ -235,7 +264,8 @@ impl Future for NextSlice {
             let Some(incoming) = reader.files.get_mut(&self.id) else {
                 return Poll::Ready(Ok(Uint8Array::new_with_length(0)));
             };
-            if let Some(item) = incoming.ready.pop_front() {
+            if let Some((item, consumed)) = incoming.ready.pop_front() {
+                incoming.consumed = consumed;
                 Poll::Ready(item)
             } else if incoming.ended {
                 Poll::Ready(Ok(Uint8Array::new_with_length(0)))
