@@ -112,6 +112,8 @@ pub struct EngineHandle {
     pub recovering: RwSignal<bool>,
     /// The worker has warmed its code up (`FromWorker::Warm`).
     pub warm: RwSignal<bool>,
+    /// Gzip files the browser decompressed for the worker (on its reader's thread).
+    pub browser_inflated: RwSignal<u32>,
     /// Content was published and the views have not been answered since.
     refreshing: RwSignal<bool>,
     /// The views as the sidebar's panels (facets, presets, files) and the timeline
@@ -137,6 +139,7 @@ impl EngineHandle {
             crash: RwSignal::new(None),
             recovering: RwSignal::new(false),
             warm: RwSignal::new(false),
+            browser_inflated: RwSignal::new(0),
             refreshing: RwSignal::new(false),
             side: RwSignal::new(Arc::new(ViewData::default())),
             side_behind: RwSignal::new(false),
@@ -382,9 +385,13 @@ impl EngineHandle {
     fn keep(&self, reply: &Result<Reply, String>, name: &str, file: &File) {
         if let Ok(Reply::Loaded {
             report: Some(report),
+            browser_inflated,
             ..
         }) = reply
         {
+            if *browser_inflated {
+                self.browser_inflated.update(|n| *n += 1);
+            }
             self.conn().kept.borrow_mut().push(Kept {
                 file_id: report.id,
                 name: name.to_string(),

@@ -200,6 +200,7 @@ pub fn run() {
                         report: None,
                         cancelled: true,
                         read_error: None,
+                        browser_inflated: false,
                     },
                 );
             }
@@ -366,6 +367,7 @@ impl Host {
                     report: None,
                     cancelled: false,
                     read_error: Some("nothing to read".into()),
+                    browser_inflated: false,
                 },
             },
             Request::Cancel => Reply::Cancelling,
@@ -460,6 +462,7 @@ impl Host {
                     report: None,
                     cancelled: false,
                     read_error: Some("the file could not be read".into()),
+                    browser_inflated: false,
                 }),
         };
         if let Reply::Loaded {
@@ -592,6 +595,7 @@ impl Host {
                 report: None,
                 cancelled: failure.is_none(),
                 read_error: failure,
+                browser_inflated: false,
             });
         }
         let report = self.engine.borrow_mut().finish_file(feed).clone();
@@ -599,6 +603,7 @@ impl Host {
             report: Some(report),
             cancelled: false,
             read_error: None,
+            browser_inflated: inflate,
         })
     }
 

@@ -207,6 +207,10 @@ pub enum Reply {
         cancelled: bool,
         /// The browser could not read the file.
         read_error: Option<String>,
+        /// The file was gzip and the browser decompressed it, on the reader's thread (a
+        /// stream the browser refused was decompressed by the engine: false).
+        #[serde(default)]
+        browser_inflated: bool,
     },
     /// A file was removed (or was not there).
     Removed(bool),
