@@ -617,6 +617,7 @@ impl Store {
         // Deduplicate on eventID.
         let mut conflict_with = Vec::new();
         if let Some(id) = event_id.as_deref().filter(|s| !s.is_empty()) {
+            let mut revive = None;
             for j in self.same_id_events(id) {
                 if same_content(self.text(j), json) {
                     if self.is_live(j) {
@@ -628,15 +629,26 @@ impl Store {
                         }
                         return AddOutcome::Duplicate(j);
                     }
-                    // It was loaded before with a file since removed: bring it back.
-                    self.file[j as usize] = file;
-                    self.flags[j as usize] |= FLAG_LIVE;
-                    self.live += 1;
-                    return AddOutcome::Added(j);
-                }
-                if self.is_live(j) {
+                    revive = Some(j);
+                } else if self.is_live(j) {
                     conflict_with.push(j);
                 }
+            }
+            if let Some(j) = revive {
+                // It was loaded before with a file since removed: bring it back, in
+                // conflict with the live events of its eventID and other content, as a
+                // new event would be.
+                self.file[j as usize] = file;
+                self.flags[j as usize] |= FLAG_LIVE;
+                self.live += 1;
+                if conflict_with.is_empty() {
+                    return AddOutcome::Added(j);
+                }
+                self.flags[j as usize] |= FLAG_CONFLICT;
+                for &k in &conflict_with {
+                    self.flags[k as usize] |= FLAG_CONFLICT;
+                }
+                return AddOutcome::Conflict(j);
             }
         }
 
