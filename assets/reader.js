@@ -31,14 +31,13 @@ let size = 4 << 20;
 let reader = null;
 let byob = false;
 let chunk = null;
-/** Bytes of files[0] read from the file so far. */
-let consumed = 0;
 let pumping = false;
 
 self.onmessage = (event) => {
   const m = event.data;
   if (m.kind === 'open') {
-    files.push({ id: m.id, file: m.file, inflate: !!m.inflate });
+    // (consumed: the file's bytes read so far; its own, as a stream given up may still count.)
+    files.push({ id: m.id, file: m.file, inflate: !!m.inflate, consumed: 0 });
   } else if (m.kind === 'buffer') {
     size = m.buffer.byteLength;
     spare.push(m.buffer);
@@ -62,12 +61,11 @@ function cancel(id) {
 
 /** Starts reading `f.file`: its bytes, or for `f.inflate` the text they decompress to. */
 function open(f) {
-  consumed = 0;
   chunk = null;
   if (f.inflate) {
     const count = new TransformStream({
       transform(bytes, out) {
-        consumed += bytes.byteLength;
+        f.consumed += bytes.byteLength;
         out.enqueue(bytes);
       },
     });
@@ -110,7 +108,7 @@ async function pump() {
           const n = Math.min(chunk.byteLength, buffer.byteLength - filled);
           new Uint8Array(buffer, filled, n).set(chunk.subarray(0, n));
           filled += n;
-          if (!f.inflate) consumed += n;
+          if (!f.inflate) f.consumed += n;
           chunk = n < chunk.byteLength ? chunk.subarray(n) : null;
         }
         while (byob && filled < buffer.byteLength) {
@@ -124,7 +122,7 @@ async function pump() {
           }
           buffer = r.value.buffer;
           filled += r.value.byteLength;
-          consumed += r.value.byteLength;
+          f.consumed += r.value.byteLength;
           if (r.done) {
             done = true;
             break;
@@ -136,7 +134,7 @@ async function pump() {
         done = true;
       }
       if (!buffer) spare.push(new ArrayBuffer(size));
-      const read = consumed;
+      const read = f.consumed;
       if (done) {
         files.shift();
         reader = null;

@@ -205,6 +205,8 @@ impl EngineHandle {
         conn.handlers.borrow_mut().extend([on_message, on_error]);
         conn.ready.set(false);
         self.warm.set(false);
+        // (Files loaded again into the new worker count again.)
+        self.browser_inflated.set(0);
         conn.worker.replace(Some(worker));
     }
 

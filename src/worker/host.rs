@@ -542,7 +542,11 @@ impl Host {
                         };
                         if more {
                             next = stream.as_ref().map(FileStream::next_slice);
-                            if !inflate && read + slice >= size {
+                            // (An inflated file asks again while nothing is read ahead:
+                            // the next load may have arrived since it began.)
+                            if (!inflate && read + slice >= size)
+                                || (inflate && self.prefetch.borrow().is_none())
+                            {
                                 self.prefetch_next();
                             }
                         }

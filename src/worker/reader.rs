@@ -6,7 +6,8 @@
 //! copies). So the engine's worker starts a small worker of its own, `reader.js`, which
 //! reads the files the engine asks for, in order, as byte streams (a BYOB reader) into a few
 //! 4 MiB buffers the engine lends it, and sends each back full; the engine copies the
-//! bytes into its parser and lends the buffer again. Reading runs ahead of parsing by those
+//! bytes into its parser and lends the buffer again. A gzip file asked for with `inflate`
+//! is read through the browser's `DecompressionStream` instead, and its slices hold text. Reading runs ahead of parsing by those
 //! few buffers, and memory holds them and the store, never a copy of a file.
 //! (`Blob.arrayBuffer()` per slice, used before, left up to 25 dead 4 MiB buffers beside
 //! the store until a garbage collection: Chromium's wrapper keeps them.)

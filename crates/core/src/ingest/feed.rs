@@ -19,7 +19,8 @@
 //!   comma, a record that is not plainly an event, text after the data).
 //!
 //! Stopping early (a Cancel) is finishing early: the report and the store are those
-//! of [`super::ingest`] on the bytes fed so far.
+//! of [`super::ingest`] on the bytes fed so far (for a feed of decompressed text, below,
+//! those of that text read as a clean gzip stream's).
 //!
 //! A gzip file may also arrive already decompressed, by the browser's
 //! `DecompressionStream` on another thread ([`FileFeed::inflated`]): its text is read as
@@ -194,6 +195,10 @@ impl FileFeed {
         fill: impl FnOnce(&mut [u8]),
     ) {
         self.bytes += len as u64;
+        if self.inflated.is_some() && self.bytes > self.options.max_decoded {
+            // Not taken: the compressed bytes must be read instead (see `needs_raw`).
+            return;
+        }
         match &mut self.kind {
             Kind::Gzip(gz) => {
                 let mut raw = std::mem::take(&mut self.raw);
