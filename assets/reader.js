@@ -6,14 +6,9 @@
 // `done`), so the browser's reading runs on this thread while the engine's thread parses:
 // a stream only moves when its own thread is free, and the engine's is busy parsing for
 // tens of milliseconds at a time. It parses nothing and keeps nothing but the files asked for.
-// A gzip file opened with `inflate` is decompressed here, by the browser's DecompressionStream,
-// and its slices hold text: the engine's thread then only parses. A stream the browser refuses
-// (damage, a second gzip member, bytes after it) ends in an error, and the engine reads the
-// file again as it is.
 //
-// Messages in:  {kind: 'open', id, file, inflate} | {kind: 'buffer', buffer} | {kind: 'cancel', id}
-// Messages out: {kind: 'slice', id, buffer, length, done, consumed} (buffer transferred;
-//               consumed: the file's bytes read so far, compressed ones for an inflated file)
+// Messages in:  {kind: 'open', id, file} | {kind: 'buffer', buffer} | {kind: 'cancel', id}
+// Messages out: {kind: 'slice', id, buffer, length, done} (buffer transferred)
 //             | {kind: 'error', id, message}
 'use strict';
 
@@ -36,8 +31,7 @@ let pumping = false;
 self.onmessage = (event) => {
   const m = event.data;
   if (m.kind === 'open') {
-    // (consumed: the file's bytes read so far; its own, as a stream given up may still count.)
-    files.push({ id: m.id, file: m.file, inflate: !!m.inflate, consumed: 0 });
+    files.push({ id: m.id, file: m.file });
   } else if (m.kind === 'buffer') {
     size = m.buffer.byteLength;
     spare.push(m.buffer);
@@ -59,21 +53,9 @@ function cancel(id) {
   }
 }
 
-/** Starts reading `f.file`: its bytes, or for `f.inflate` the text they decompress to. */
-function open(f) {
-  chunk = null;
-  if (f.inflate) {
-    const count = new TransformStream({
-      transform(bytes, out) {
-        f.consumed += bytes.byteLength;
-        out.enqueue(bytes);
-      },
-    });
-    reader = f.file.stream().pipeThrough(count).pipeThrough(new DecompressionStream('gzip')).getReader();
-    byob = false;
-    return;
-  }
-  const stream = f.file.stream();
+/** Starts reading `file`. */
+function open(file) {
+  const stream = file.stream();
   try {
     reader = stream.getReader({ mode: 'byob' });
     byob = true;
@@ -81,6 +63,7 @@ function open(f) {
     reader = stream.getReader();
     byob = false;
   }
+  chunk = null;
 }
 
 /** Fills buffers while there are files to read and buffers to fill. */
@@ -95,7 +78,7 @@ async function pump() {
       let done = false;
       let error = null;
       try {
-        if (!reader) open(f);
+        if (!reader) open(f.file);
         while (!byob && filled < buffer.byteLength) {
           if (!chunk) {
             const r = await reader.read();
@@ -108,7 +91,6 @@ async function pump() {
           const n = Math.min(chunk.byteLength, buffer.byteLength - filled);
           new Uint8Array(buffer, filled, n).set(chunk.subarray(0, n));
           filled += n;
-          if (!f.inflate) f.consumed += n;
           chunk = n < chunk.byteLength ? chunk.subarray(n) : null;
         }
         while (byob && filled < buffer.byteLength) {
@@ -122,7 +104,6 @@ async function pump() {
           }
           buffer = r.value.buffer;
           filled += r.value.byteLength;
-          f.consumed += r.value.byteLength;
           if (r.done) {
             done = true;
             break;
@@ -134,7 +115,6 @@ async function pump() {
         done = true;
       }
       if (!buffer) spare.push(new ArrayBuffer(size));
-      const read = f.consumed;
       if (done) {
         files.shift();
         reader = null;
@@ -145,7 +125,7 @@ async function pump() {
       } else if (error !== null) {
         self.postMessage({ kind: 'error', id: f.id, message: error });
       } else {
-        self.postMessage({ kind: 'slice', id: f.id, buffer, length: filled, done, consumed: read }, [buffer]);
+        self.postMessage({ kind: 'slice', id: f.id, buffer, length: filled, done }, [buffer]);
       }
     }
   } finally {

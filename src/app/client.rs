@@ -40,7 +40,6 @@ struct Kept {
     file_id: u32,
     name: String,
     file: File,
-    gzip: bool,
 }
 
 /// The connection to the current worker.
@@ -74,7 +73,6 @@ pub struct PendingLoad {
     id: u32,
     name: String,
     file: File,
-    gzip: bool,
     answer: Answer,
 }
 
@@ -112,8 +110,6 @@ pub struct EngineHandle {
     pub recovering: RwSignal<bool>,
     /// The worker has warmed its code up (`FromWorker::Warm`).
     pub warm: RwSignal<bool>,
-    /// Gzip files the browser decompressed for the worker (on its reader's thread).
-    pub browser_inflated: RwSignal<u32>,
     /// Content was published and the views have not been answered since.
     refreshing: RwSignal<bool>,
     /// The views as the sidebar's panels (facets, presets, files) and the timeline
@@ -139,7 +135,6 @@ impl EngineHandle {
             crash: RwSignal::new(None),
             recovering: RwSignal::new(false),
             warm: RwSignal::new(false),
-            browser_inflated: RwSignal::new(0),
             refreshing: RwSignal::new(false),
             side: RwSignal::new(Arc::new(ViewData::default())),
             side_behind: RwSignal::new(false),
@@ -205,8 +200,6 @@ impl EngineHandle {
         conn.handlers.borrow_mut().extend([on_message, on_error]);
         conn.ready.set(false);
         self.warm.set(false);
-        // (Files loaded again into the new worker count again.)
-        self.browser_inflated.set(0);
         conn.worker.replace(Some(worker));
     }
 
@@ -307,7 +300,6 @@ impl EngineHandle {
                         name: k.name.clone(),
                         expect_bytes: 0.0,
                         restore: true,
-                        gzip: k.gzip,
                     },
                     Some(&k.file),
                 );
@@ -387,18 +379,13 @@ impl EngineHandle {
     fn keep(&self, reply: &Result<Reply, String>, name: &str, file: &File) {
         if let Ok(Reply::Loaded {
             report: Some(report),
-            browser_inflated,
             ..
         }) = reply
         {
-            if *browser_inflated {
-                self.browser_inflated.update(|n| *n += 1);
-            }
             self.conn().kept.borrow_mut().push(Kept {
                 file_id: report.id,
                 name: name.to_string(),
                 file: file.clone(),
-                gzip: report.gzip,
             });
         }
     }
@@ -411,27 +398,18 @@ impl EngineHandle {
     /// Sends a file to load now, behind whatever the worker is doing; its answer
     /// ([`Reply::Loaded`]) is awaited with [`Self::finish_load`]. Sending the next file
     /// before the current one is done keeps the worker from waiting for the page.
-    /// `expect_bytes`: about how much text this file and the ones sent after it hold;
-    /// `gzip`: its first bytes say gzip.
-    pub fn start_load(
-        &self,
-        name: &str,
-        file: &File,
-        expect_bytes: f64,
-        gzip: bool,
-    ) -> PendingLoad {
+    /// `expect_bytes`: about how much text this file and the ones sent after it hold.
+    pub fn start_load(&self, name: &str, file: &File, expect_bytes: f64) -> PendingLoad {
         let request = Request::Load {
             name: name.to_string(),
             expect_bytes,
             restore: false,
-            gzip,
         };
         let (id, answer) = self.send_with_id(request, Some(file));
         PendingLoad {
             id,
             name: name.to_string(),
             file: file.clone(),
-            gzip,
             answer,
         }
     }
@@ -439,7 +417,7 @@ impl EngineHandle {
     /// Sends a load again whose answer was lost because the worker died while it waited
     /// behind another file (it was never read, so it is not to blame).
     pub fn restart_load(&self, load: PendingLoad) -> PendingLoad {
-        self.start_load(&load.name, &load.file, 0.0, load.gzip)
+        self.start_load(&load.name, &load.file, 0.0)
     }
 
     /// Waits for a load's answer, and keeps the file should the worker die later.

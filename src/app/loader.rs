@@ -150,7 +150,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         let mut ahead: VecDeque<Started> = VecDeque::new();
         loop {
             while ahead.len() <= SEND_AHEAD && !progress.cancel.get_untracked() {
-                let Some((source, expect, gzip)) = plan.next().await else {
+                let Some((source, expect)) = plan.next().await else {
                     break;
                 };
                 // (Cancel may have come while the plan read first bytes.)
@@ -158,7 +158,7 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                     skip(state, &source, CANCELLED);
                     break;
                 }
-                if let Some(n) = start(state, source, expect, gzip) {
+                if let Some(n) = start(state, source, expect) {
                     ahead.push_back(n);
                 }
             }
@@ -244,7 +244,7 @@ struct Started {
 
 /// Sends a source to the worker (it waits there behind the file loading now); a source
 /// the browser cannot hold as a file is named with the reason instead.
-fn start(state: AppState, source: Source, expect_bytes: f64, gzip: bool) -> Option<Started> {
+fn start(state: AppState, source: Source, expect_bytes: f64) -> Option<Started> {
     let name = source_name(&source).to_string();
     let file = match source {
         Source::File(_, file) => file,
@@ -260,7 +260,7 @@ fn start(state: AppState, source: Source, expect_bytes: f64, gzip: bool) -> Opti
     };
     Some(Started {
         size: file.size(),
-        pending: state.engine.start_load(&name, &file, expect_bytes, gzip),
+        pending: state.engine.start_load(&name, &file, expect_bytes),
         name,
     })
 }
@@ -381,9 +381,8 @@ impl Plan {
     }
 
     /// The next source that fits, with about how many bytes of text the batch holds
-    /// from it on (gzip counted decompressed; files not sniffed yet by their names),
-    /// and whether its first bytes say gzip.
-    async fn next(&mut self) -> Option<(Source, f64, bool)> {
+    /// from it on (gzip counted decompressed; files not sniffed yet by their names).
+    async fn next(&mut self) -> Option<(Source, f64)> {
         loop {
             // (Past the budget every file is skipped: no need to read their first bytes.)
             if self.gzip.is_empty() && !self.items.is_empty() && !self.over {
@@ -421,7 +420,7 @@ impl Plan {
             // worker makes room ahead for this much.)
             let room = (MEMORY_BUDGET - self.used).max(0.0) / STORE_PER_INPUT_BYTE;
             let later = self.rest_text.clamp(0.0, room);
-            return Some((source, text + later, gzip));
+            return Some((source, text + later));
         }
     }
 

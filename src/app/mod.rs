@@ -75,7 +75,6 @@ pub fn App() -> impl IntoView {
             data-busy=move || state.busy().to_string()
             data-engine-memory=move || format!("{:.0}", state.engine.memory.get())
             data-engine-warm=move || state.engine.warm.get().to_string()
-            data-browser-inflated=move || state.engine.browser_inflated.get().to_string()
             data-view-ms=move || format!("{:.1}", state.with_data(|d| d.compute_ms()))
             data-view-parts=move || state.with_data(|d| {
                 d.parts.iter().map(|(k, v)| format!("{k} {v:.1}")).collect::<Vec<_>>().join(", ")

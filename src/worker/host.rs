@@ -23,7 +23,7 @@ use trailscope_core::Engine;
 use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
 };
-use super::reader::{can_inflate, give_back, FileStream, Slice, SLICE_BYTES};
+use super::reader::{give_back, FileStream, Slice, SLICE_BYTES};
 use super::warm;
 
 /// Parameter columns are chosen from at most this many of the table's events, evenly
@@ -60,7 +60,7 @@ struct Host {
     queue: Queue,
     /// The first slice of the next load's file, read while the file before it is
     /// parsed, so that the worker does not wait for the browser between files.
-    prefetch: RefCell<Option<(File, bool, FileStream, Slice)>>,
+    prefetch: RefCell<Option<(File, FileStream, Slice)>>,
     /// The view (its seq) parsing waits for the page to draw, and until when at most.
     hold: Cell<Option<(u64, f64)>>,
     /// Whether the last view answered showed no events (or none was answered yet).
@@ -200,7 +200,6 @@ pub fn run() {
                         report: None,
                         cancelled: true,
                         read_error: None,
-                        browser_inflated: false,
                     },
                 );
             }
@@ -298,8 +297,8 @@ fn post_with_text(msg: &FromWorker, text: &str) {
 }
 
 /// Opens `file` and starts reading its first slice.
-fn read_first(file: &File, inflate: bool) -> Result<(FileStream, Slice), JsValue> {
-    let stream = FileStream::open(file, inflate)?;
+fn read_first(file: &File) -> Result<(FileStream, Slice), JsValue> {
+    let stream = FileStream::open(file)?;
     let first = stream.next_slice();
     Ok((stream, first))
 }
@@ -357,17 +356,12 @@ impl Host {
                 name,
                 expect_bytes,
                 restore,
-                gzip,
             } => match file {
-                Some(file) => {
-                    self.load(id, &name, file, expect_bytes, restore, gzip)
-                        .await
-                }
+                Some(file) => self.load(id, &name, file, expect_bytes, restore).await,
                 None => Reply::Loaded {
                     report: None,
                     cancelled: false,
                     read_error: Some("nothing to read".into()),
-                    browser_inflated: false,
                 },
             },
             Request::Cancel => Reply::Cancelling,
@@ -420,10 +414,7 @@ impl Host {
     }
 
     /// Reads `file` into the engine a slice at a time, with progress; stops early on
-    /// Cancel. A gzip file is decompressed by the browser on the reader's thread where
-    /// it can be; where the browser refuses the stream, or the text cannot be read as it
-    /// is (see [`trailscope_core::ingest::feed::FileFeed::needs_raw`]), what it stored
-    /// goes and the file is read again as it is, the engine decompressing it.
+    /// Cancel.
     async fn load(
         &self,
         id: u32,
@@ -431,7 +422,6 @@ impl Host {
         file: File,
         expect_bytes: f64,
         restore: bool,
-        gzip: bool,
     ) -> Reply {
         self.cancel.set(false);
         // Room for the batch's events at once, at the events per byte of text seen so
@@ -447,62 +437,8 @@ impl Host {
         if name.ends_with("crash-probe.json") {
             panic!("crash probe: {name} asks the engine to panic (test builds only)");
         }
-        let inflated = if gzip && can_inflate() {
-            self.read_file(id, name, &file, restore, true).await
-        } else {
-            None
-        };
-        let reply = match inflated {
-            Some(reply) => reply,
-            // (Only an inflated reading is ever given up.)
-            None => self
-                .read_file(id, name, &file, restore, false)
-                .await
-                .unwrap_or(Reply::Loaded {
-                    report: None,
-                    cancelled: false,
-                    read_error: Some("the file could not be read".into()),
-                    browser_inflated: false,
-                }),
-        };
-        if let Reply::Loaded {
-            report: Some(report),
-            ..
-        } = &reply
-        {
-            self.bump();
-            let added = self.engine.borrow().len().saturating_sub(events_before);
-            let text = if report.gzip {
-                report.decoded_bytes
-            } else {
-                report.bytes
-            };
-            let (events_seen, text_seen) = self.seen.get();
-            self.seen
-                .set((events_seen + added as f64, text_seen + text as f64));
-        }
-        reply
-    }
-
-    /// One reading of `file` for [`Host::load`]: its bytes, or with `inflate` the text
-    /// the browser decompresses them to. `None`: the inflated reading was given up
-    /// (nothing of it stays), and the file is to be read as it is.
-    async fn read_file(
-        &self,
-        id: u32,
-        name: &str,
-        file: &File,
-        restore: bool,
-        inflate: bool,
-    ) -> Option<Reply> {
         let size = file.size();
-        let mut feed = if inflate {
-            self.engine
-                .borrow_mut()
-                .begin_inflated_file(name, size as u64)
-        } else {
-            self.engine.borrow_mut().begin_file(name)
-        };
+        let mut feed = self.engine.borrow_mut().begin_file(name);
         let mut read = 0.0;
         let mut last_progress = 0.0;
         // The browser reads the next slice while this one is parsed (the next file's
@@ -510,17 +446,14 @@ impl Host {
         // thread, and the worker is not idle waiting for it.
         let slice = f64::from(SLICE_BYTES);
         // (A file the browser cannot open fails as a read does.)
-        let (stream, first) = match self.first_slice(file, inflate) {
+        let (stream, first) = match self.first_slice(&file) {
             Ok((stream, first)) => (Some(stream), first),
             Err(e) => (None, Box::pin(async move { Err(e) }) as Slice),
         };
         let mut next = Some(first);
-        // (Where an inflated file's text ends is known only there: the next file is
-        // asked for at once, and the reader reads it once this one is done.)
-        if size <= slice || inflate {
+        if size <= slice {
             self.prefetch_next();
         }
-        let mut give_up = false;
         while let Some(reading) = next.take() {
             self.held().await;
             let failure = if self.cancel.get() && !restore {
@@ -528,25 +461,11 @@ impl Host {
             } else {
                 match reading.await {
                     Ok(array) => {
-                        let before = read;
-                        read = match (&stream, inflate) {
-                            (Some(stream), true) => stream.consumed(),
-                            _ => read + f64::from(array.length()),
-                        };
-                        // (An empty slice before the end means the file shrank: stop.
-                        // An inflated file's text ends with an empty slice.)
-                        let more = if inflate {
-                            array.length() > 0
-                        } else {
-                            read < size && array.length() > 0
-                        };
-                        if more {
+                        read += f64::from(array.length());
+                        // (An empty slice before the end means the file shrank: stop.)
+                        if read < size && array.length() > 0 {
                             next = stream.as_ref().map(FileStream::next_slice);
-                            // (An inflated file asks again while nothing is read ahead:
-                            // the next load may have arrived since it began.)
-                            if (!inflate && read + slice >= size)
-                                || (inflate && self.prefetch.borrow().is_none())
-                            {
+                            if read + slice >= size {
                                 self.prefetch_next();
                             }
                         }
@@ -557,58 +476,49 @@ impl Host {
                             |buf| array.copy_to(buf),
                         );
                         give_back(&array);
-                        if feed.needs_raw() {
-                            give_up = true;
-                            None
-                        } else {
-                            let t = now();
-                            if t - last_progress > PROGRESS_MS && read > before {
-                                last_progress = t;
-                                let events = self.engine.borrow().len();
-                                post(&FromWorker::Progress {
-                                    id,
-                                    bytes: read,
-                                    events,
-                                });
-                            }
-                            continue;
+                        let t = now();
+                        if t - last_progress > PROGRESS_MS {
+                            last_progress = t;
+                            let events = self.engine.borrow().len();
+                            post(&FromWorker::Progress {
+                                id,
+                                bytes: read,
+                                events,
+                            });
                         }
-                    }
-                    Err(_) if inflate => {
-                        give_up = true;
-                        None
+                        continue;
                     }
                     Err(e) => Some(read_error_text(&e)),
                 }
             };
             // Cancelled, or the browser could not read on: what this file stored goes
             // with it (a file is loaded whole or not at all).
-            let file_id = feed.id();
+            let id = feed.id();
             let mut engine = self.engine.borrow_mut();
             engine.finish_file(feed);
-            engine.remove_file(file_id);
-            if give_up {
-                // The file is read again from its start, next: the file read ahead
-                // behind it is dropped (the reader reads files in the order asked),
-                // and asked for again once this one is near its end.
-                drop(stream);
-                self.prefetch.replace(None);
-                return None;
-            }
-            return Some(Reply::Loaded {
+            engine.remove_file(id);
+            return Reply::Loaded {
                 report: None,
                 cancelled: failure.is_none(),
                 read_error: failure,
-                browser_inflated: false,
-            });
+            };
         }
         let report = self.engine.borrow_mut().finish_file(feed).clone();
-        Some(Reply::Loaded {
+        self.bump();
+        let added = self.engine.borrow().len().saturating_sub(events_before);
+        let text = if report.gzip {
+            report.decoded_bytes
+        } else {
+            report.bytes
+        };
+        let (events_seen, text_seen) = self.seen.get();
+        self.seen
+            .set((events_seen + added as f64, text_seen + text as f64));
+        Reply::Loaded {
             report: Some(report),
             cancelled: false,
             read_error: None,
-            browser_inflated: inflate,
-        })
+        }
     }
 
     /// Waits while the page draws the first view with events (see [`Request::Drawn`]).
@@ -624,14 +534,10 @@ impl Host {
 
     /// The first slice of `file`: the one read ahead if it is this file's, else a new
     /// read.
-    fn first_slice(&self, file: &File, inflate: bool) -> Result<(FileStream, Slice), JsValue> {
+    fn first_slice(&self, file: &File) -> Result<(FileStream, Slice), JsValue> {
         match self.prefetch.take() {
-            Some((f, inflating, stream, slice))
-                if js_sys::Object::is(&f, file) && inflating == inflate =>
-            {
-                Ok((stream, slice))
-            }
-            _ => read_first(file, inflate),
+            Some((f, stream, slice)) if js_sys::Object::is(&f, file) => Ok((stream, slice)),
+            _ => read_first(file),
         }
     }
 
@@ -639,15 +545,14 @@ impl Host {
     fn prefetch_next(&self) {
         let queue = self.queue.borrow();
         let next = queue.iter().find_map(|(m, file)| match m.request {
-            Request::Load { gzip, .. } => file.as_ref().map(|f| (f, gzip && can_inflate())),
+            Request::Load { .. } => file.as_ref(),
             _ => None,
         });
-        let Some((file, inflate)) = next else {
+        let Some(file) = next else {
             return;
         };
-        if let Ok((stream, first)) = read_first(file, inflate) {
-            self.prefetch
-                .replace(Some((file.clone(), inflate, stream, first)));
+        if let Ok((stream, first)) = read_first(file) {
+            self.prefetch.replace(Some((file.clone(), stream, first)));
         }
     }
 

@@ -134,10 +134,6 @@ pub enum Request {
         expect_bytes: f64,
         /// Loaded again into a new worker after a crash: Cancel does not stop it.
         restore: bool,
-        /// The file's first bytes say gzip: the worker may have the browser decompress
-        /// it on the reader's thread (`DecompressionStream`), and parse only text.
-        #[serde(default)]
-        gzip: bool,
     },
     /// Stop the running load (the file it reads is dropped whole) and drop the loads
     /// queued behind it; the files loaded before stay.
@@ -207,10 +203,6 @@ pub enum Reply {
         cancelled: bool,
         /// The browser could not read the file.
         read_error: Option<String>,
-        /// The file was gzip and the browser decompressed it, on the reader's thread (a
-        /// stream the browser refused was decompressed by the engine: false).
-        #[serde(default)]
-        browser_inflated: bool,
     },
     /// A file was removed (or was not there).
     Removed(bool),

@@ -6,8 +6,7 @@
 //! copies). So the engine's worker starts a small worker of its own, `reader.js`, which
 //! reads the files the engine asks for, in order, as byte streams (a BYOB reader) into a few
 //! 4 MiB buffers the engine lends it, and sends each back full; the engine copies the
-//! bytes into its parser and lends the buffer again. A gzip file asked for with `inflate`
-//! is read through the browser's `DecompressionStream` instead, and its slices hold text. Reading runs ahead of parsing by those
+//! bytes into its parser and lends the buffer again. Reading runs ahead of parsing by those
 //! few buffers, and memory holds them and the store, never a copy of a file.
 //! (`Blob.arrayBuffer()` per slice, used before, left up to 25 dead 4 MiB buffers beside
 //! the store until a garbage collection: Chromium's wrapper keeps them.)
@@ -37,10 +36,7 @@ pub type Slice = Pin<Box<dyn Future<Output = Result<Uint8Array, JsValue>>>>;
 /// What the reader has sent for one file and the engine has not taken yet.
 #[derive(Default)]
 struct Incoming {
-    /// Slices, each with the file's bytes read up to its end.
-    ready: VecDeque<(Result<Uint8Array, JsValue>, f64)>,
-    /// The file's bytes read up to the end of the last slice taken.
-    consumed: f64,
+    ready: VecDeque<Result<Uint8Array, JsValue>>,
     /// The file's last slice has arrived: later asks get nothing.
     ended: bool,
     waker: Option<Waker>,
@@ -126,10 +122,9 @@ fn arrived(data: &JsValue) {
                     &buffer, 0, length,
                 )),
                 get("done").is_truthy(),
-                get("consumed").as_f64(),
             )
         }
-        Some("error") => (Err(get("message")), true, None),
+        Some("error") => (Err(get("message")), true),
         _ => return,
     };
     READER.with(|cell| {
@@ -139,8 +134,7 @@ fn arrived(data: &JsValue) {
         };
         match reader.files.get_mut(&id) {
             Some(incoming) => {
-                let consumed = item.2.unwrap_or(incoming.consumed);
-                incoming.ready.push_back((item.0, consumed));
+                incoming.ready.push_back(item.0);
                 incoming.ended |= item.1;
                 if let Some(w) = incoming.waker.take() {
                     w.wake();
@@ -166,10 +160,7 @@ fn fail_all(why: &str) {
             reader.worker.terminate();
             for incoming in reader.files.values_mut() {
                 if !incoming.ended {
-                    let consumed = incoming.consumed;
-                    incoming
-                        .ready
-                        .push_back((Err(JsValue::from_str(why)), consumed));
+                    incoming.ready.push_back(Err(JsValue::from_str(why)));
                     incoming.ended = true;
                 }
                 if let Some(w) = incoming.waker.take() {
@@ -186,10 +177,8 @@ pub struct FileStream {
 }
 
 impl FileStream {
-    /// Asks for `file` to be read (after the files asked for before it): its bytes, or
-    /// with `inflate` (a gzip file, where the browser has `DecompressionStream`) the
-    /// text they decompress to, which fails where the browser refuses the stream.
-    pub fn open(file: &File, inflate: bool) -> Result<FileStream, JsValue> {
+    /// Asks for `file` to be read (after the files asked for before it).
+    pub fn open(file: &File) -> Result<FileStream, JsValue> {
         READER.with(|cell| {
             let mut slot = cell.borrow_mut();
             if let Some(old) = slot.take_if(|r| r.broken) {
@@ -203,12 +192,7 @@ impl FileStream {
         with_reader(|reader| {
             let id = reader.next_id;
             reader.next_id = reader.next_id.wrapping_add(1);
-            let m = message(&[
-                ("kind", &"open".into()),
-                ("id", &id.into()),
-                ("file", file),
-                ("inflate", &inflate.into()),
-            ]);
+            let m = message(&[("kind", &"open".into()), ("id", &id.into()), ("file", file)]);
             reader.worker.post_message(&m)?;
             reader.files.insert(id, Incoming::default());
             Ok(FileStream { id })
@@ -220,18 +204,6 @@ impl FileStream {
     pub fn next_slice(&self) -> Slice {
         Box::pin(NextSlice { id: self.id })
     }
-
-    /// The file's bytes read up to the end of the last slice taken (for an inflated
-    /// file, compressed bytes: its progress).
-    pub fn consumed(&self) -> f64 {
-        with_reader(|reader| reader.files.get(&self.id).map_or(0.0, |i| i.consumed)).unwrap_or(0.0)
-    }
-}
-
-/// Whether this browser can decompress gzip streams (`DecompressionStream`), in this
-/// worker and so in the reader.
-pub fn can_inflate() -> bool {
-    Reflect::has(&js_sys::global(), &"DecompressionStream".into()).unwrap_or(false)
 }
 
 impl Drop for FileStream {
@@ -243,10 +215,8 @@ impl Drop for FileStream {
             let _ = reader.worker.post_message(&m);
             // Slices sent and not taken: their buffers go back.
             if let Some(incoming) = reader.files.remove(&self.id) {
-                for (slice, _) in incoming.ready {
-                    if let Ok(slice) = slice {
-                        lend(&reader.worker, &slice.buffer());
-                    }
+                for slice in incoming.ready.into_iter().flatten() {
+                    lend(&reader.worker, &slice.buffer());
                 }
             }
         });
@@ -265,8 +235,7 @@ impl Future for NextSlice {
             let Some(incoming) = reader.files.get_mut(&self.id) else {
                 return Poll::Ready(Ok(Uint8Array::new_with_length(0)));
             };
-            if let Some((item, consumed)) = incoming.ready.pop_front() {
-                incoming.consumed = consumed;
+            if let Some(item) = incoming.ready.pop_front() {
                 Poll::Ready(item)
             } else if incoming.ended {
                 Poll::Ready(Ok(Uint8Array::new_with_length(0)))

@@ -114,8 +114,8 @@ pub fn view_spec() -> ViewSpec {
 }
 
 /// Parses one warm-up document into `engine` the way a load does (in slices, through
-/// `feed_with`), so the same functions get hot; gzipped first when `gzip` (the engine
-/// inflates a `.json.gz` file the browser cannot decompress for it, or refused).
+/// `feed_with`), so the same functions get hot; gzipped first when `gzip` (a `.json.gz`
+/// load also inflates).
 pub fn step(engine: &mut Engine, doc: &str, gzip: bool) {
     let bytes: Cow<[u8]> = if gzip {
         let mut gz = GzEncoder::new(Vec::new(), Compression::fast());

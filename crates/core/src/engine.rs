@@ -479,23 +479,6 @@ impl Engine {
         FileFeed::new(id, name, crate::ingest::Options::default())
     }
 
-    /// [`Engine::begin_file`] for a gzip file of `compressed_bytes` whose text arrives
-    /// decompressed elsewhere (a browser's `DecompressionStream`, on another thread):
-    /// the report is the gzip file's. Only right for one clean gzip stream: when
-    /// [`FileFeed::needs_raw`] says so after a chunk, or the decompression fails,
-    /// finish the feed, remove the file, and feed its compressed bytes to a new one.
-    pub fn begin_inflated_file(&mut self, name: &str, compressed_bytes: u64) -> FileFeed {
-        let id = self.next_file;
-        self.next_file += 1;
-        self.store.set_file_name(id, name);
-        FileFeed::inflated(
-            id,
-            name,
-            compressed_bytes,
-            crate::ingest::Options::default(),
-        )
-    }
-
     /// Take the next chunk of a file begun with [`Engine::begin_file`]. Chunks may be
     /// cut anywhere (inside a gzip member, a record, a UTF-8 character).
     pub fn feed(&mut self, feed: &mut FileFeed, chunk: &[u8]) {

@@ -422,151 +422,31 @@ proptest! {
     }
 }
 
-// ----- gzip decompressed elsewhere -------------------------------------------------
-
-/// What a browser's `DecompressionStream('gzip')` gives for `z`: the text of one clean
-/// gzip stream, or nothing where it fails (damage, a bad checksum, a second member,
-/// bytes after the stream, not gzip).
-fn browser_gunzip(z: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut d = flate2::bufread::GzDecoder::new(z);
-    let mut text = Vec::new();
-    d.read_to_end(&mut text).ok()?;
-    d.into_inner().is_empty().then_some(text)
-}
-
-/// Every input as a gzip file: gzip inputs as they are, the others compressed.
-fn gzip_inputs() -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = inputs()
-        .iter()
-        .map(|(name, bytes)| {
-            if bytes.starts_with(&[0x1f, 0x8b]) {
-                (name.clone(), bytes.clone())
-            } else {
-                (format!("{name}, gzipped"), gz(bytes))
-            }
-        })
-        .collect();
-    v.push(("gzip of nothing".into(), gz(b"")));
-    v
-}
-
-/// The decompressed text of gzip file `z`, fed as [`Engine::begin_inflated_file`]
-/// takes it, cut at `cuts`; `None` when the feed says the compressed bytes must be
-/// read instead.
-fn by_inflated_feed(
-    name: &str,
-    z: &[u8],
-    text: &[u8],
-    cuts: &[usize],
-) -> Option<(Engine, FileReport)> {
-    let mut e = preloaded();
-    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
-    cuts.push(0);
-    cuts.push(text.len());
-    cuts.sort_unstable();
-    let mut feed = e.begin_inflated_file(name, z.len() as u64);
-    feed.set_thresholds(300, 300 << 10);
-    let mut needs_raw = false;
-    for w in cuts.windows(2) {
-        e.feed(&mut feed, &text[w[0]..w[1]]);
-        needs_raw |= feed.needs_raw();
-    }
-    let r = e.finish_file(feed).clone();
-    (!needs_raw).then_some((e, r))
-}
-
-/// A gzip file's text decompressed by the browser and fed as text gives the report and
-/// the store content of the gzip file's own bytes, whatever the text holds and wherever
-/// it is cut; the only text that must be read from the compressed bytes instead is a
-/// gzip file again.
+/// A file removed and loaded again brings its events back from their slots; an event
+/// whose eventID another live file holds with other content is then a conflict, as it
+/// was when first loaded after that file.
 #[test]
-fn gzip_text_decompressed_elsewhere_equals_loading_the_gzip_file() {
-    let mut compared = 0;
-    for (name, z) in gzip_inputs() {
-        let Some(text) = browser_gunzip(&z) else {
-            continue;
-        };
-        let mut cuts: Vec<usize> = (1..40).collect();
-        cuts.extend([text.len() / 3, text.len() / 2, text.len().saturating_sub(7)]);
-        for cuts in [&[][..], &cuts[..]] {
-            let (a, ra) = by_load(&name, &z);
-            match by_inflated_feed(&name, &z, &text, cuts) {
-                Some((b, rb)) => {
-                    assert!(rb.gzip, "{name}");
-                    assert_eq!(ra, rb, "report of {name} cut at {cuts:?}");
-                    assert_eq!(snapshot(a.store()), snapshot(b.store()), "{name}");
-                    compared += 1;
-                }
-                None => assert!(text.starts_with(&[0x1f, 0x8b]), "{name} was refused"),
-            }
-        }
-    }
-    // The corpus's .json.gz files, every generated shape and the seeds.
-    assert!(compared >= 40, "{compared} inputs compared");
-}
+fn an_event_brought_back_conflicts_with_a_live_event_of_its_id() {
+    let doc = |evs: &[String]| format!("{{\"Records\":[{}]}}", evs.join(","));
+    let ours = doc(&[ev(1), ev(2)]);
+    // The same eventID as ev(2), other content.
+    let theirs = doc(&[ev(2).replace("RunInstances", "StopInstances")]);
 
-/// Text over the size cap is refused (the compressed bytes say where decompression
-/// stops and warn about it); text under it is not.
-#[test]
-fn gzip_text_over_the_cap_must_be_read_from_the_compressed_bytes() {
-    use trailscope_core::ingest::feed::FileFeed;
-    use trailscope_core::ingest::Options;
-    let text = format!(
-        "{{\"Records\":[{}]}}",
-        (0..20).map(ev).collect::<Vec<_>>().join(",")
-    );
-    for (cap, refused) in [(text.len() as u64 - 1, true), (text.len() as u64, false)] {
-        let mut store = Store::new();
-        let mut feed = FileFeed::inflated(0, "capped.json.gz", 100, Options { max_decoded: cap });
-        feed.push(&mut store, text.as_bytes());
-        assert_eq!(feed.needs_raw(), refused, "cap {cap}");
-    }
-}
+    let mut fresh = Engine::new();
+    fresh.load("theirs.json", theirs.as_bytes());
+    let expected = fresh.load("ours.json", ours.as_bytes()).clone();
+    assert_eq!(expected.conflicts, 1);
 
-/// What the worker does when the browser's decompression fails part way (or the text
-/// is refused): the feed so far is finished and its file removed, then the compressed
-/// bytes are loaded as a new file. The live events, in order, and the report (but for
-/// the file's id) are those of loading the compressed bytes at once. (Events with an
-/// eventID come back in their slots; those without one, such as CSV rows, leave their
-/// first slots dead, as a removed file's do.)
-#[test]
-fn reading_the_compressed_bytes_after_a_failed_decompression_equals_loading_them() {
-    let without_file = |e: &Engine| -> Vec<String> {
-        snapshot(e.store())
-            .into_iter()
-            .filter(|s| s.contains(" live=true "))
-            .map(|s| {
-                let (_, rest) = s.split_once(" live=").unwrap();
-                let (_, tail) = rest.split_once(" time=").unwrap();
-                format!("time={tail}")
-            })
-            .collect()
-    };
-    for (name, z) in gzip_inputs() {
-        let Some(text) = browser_gunzip(&z) else {
-            continue;
-        };
-        let (a, ra) = by_load(&name, &z);
-        // Given up part way, or at the very end (every conflict and duplicate of the file
-        // then comes back from a removed event).
-        for given_up in [text.len() * 2 / 3, text.len()] {
-            let mut b = preloaded();
-            let mut feed = b.begin_inflated_file(&name, z.len() as u64);
-            b.feed(&mut feed, &text[..given_up]);
-            let id = feed.id();
-            b.finish_file(feed);
-            b.remove_file(id);
-            let mut feed = b.begin_file(&name);
-            b.feed(&mut feed, &z);
-            let mut rb = b.finish_file(feed).clone();
-            rb.id = ra.id;
-            assert_eq!(ra, rb, "{name}, given up at {given_up}");
-            assert_eq!(
-                without_file(&a),
-                without_file(&b),
-                "{name}, given up at {given_up}"
-            );
-        }
-    }
+    let mut again = Engine::new();
+    let first = again.load("ours.json", ours.as_bytes()).id;
+    again.load("theirs.json", theirs.as_bytes());
+    assert!(again.remove_file(first));
+    let mut report = again.load("ours.json", ours.as_bytes()).clone();
+    report.id = expected.id;
+    assert_eq!(report, expected);
+    let store = again.store();
+    let flagged = (0..store.slots() as u32)
+        .filter(|&i| store.is_live(i) && store.conflict(i))
+        .count();
+    assert_eq!(flagged, 2, "both events of the eventID are flagged");
 }

@@ -19,16 +19,7 @@
 //!   comma, a record that is not plainly an event, text after the data).
 //!
 //! Stopping early (a Cancel) is finishing early: the report and the store are those
-//! of [`super::ingest`] on the bytes fed so far (for a feed of decompressed text, below,
-//! those of that text read as a clean gzip stream's).
-//!
-//! A gzip file may also arrive already decompressed, by the browser's
-//! `DecompressionStream` on another thread ([`FileFeed::inflated`]): its text is read as
-//! plain text and the report is the gzip file's. That is only the same as reading the
-//! compressed bytes for one clean gzip stream (the browser refuses damage, a second
-//! member and trailing bytes) whose text is not gzip again and stays under the size cap;
-//! [`FileFeed::needs_raw`] says when the text shows otherwise, and the file must then be
-//! read again from its compressed bytes.
+//! of [`super::ingest`] on the bytes fed so far.
 
 use super::decode::{self, GzStream};
 use super::read::{Reader, Src, StreamAt, Suspended};
@@ -76,8 +67,6 @@ pub struct FileFeed {
     /// [`DECIDE_AT`] and [`GZIP_LAG`] (smaller in tests).
     decide_at: usize,
     gzip_lag: usize,
-    /// The text arrives decompressed from a gzip file of this many bytes.
-    inflated: Option<u64>,
 }
 
 /// How the decoded text is being read.
@@ -122,28 +111,7 @@ impl FileFeed {
             events: 0,
             decide_at: DECIDE_AT,
             gzip_lag: GZIP_LAG,
-            inflated: None,
         }
-    }
-
-    /// A feed for the text of gzip file `id`, `compressed_bytes` long, decompressed
-    /// elsewhere (one clean gzip stream, see the module docs): the report is the gzip
-    /// file's, as if its compressed bytes had been fed.
-    pub fn inflated(id: u32, name: &str, compressed_bytes: u64, options: Options) -> Self {
-        FileFeed {
-            inflated: Some(compressed_bytes),
-            ..FileFeed::new(id, name, options)
-        }
-    }
-
-    /// For a feed of decompressed text ([`FileFeed::inflated`]): whether the text fed
-    /// so far cannot be read as it is, the same as the compressed bytes would be: it
-    /// is itself gzip (a file compressed twice), or it is over the size cap. Finish
-    /// the feed, drop what it stored, and feed the file's compressed bytes instead.
-    pub fn needs_raw(&self) -> bool {
-        self.inflated.is_some()
-            && (self.bytes > self.options.max_decoded
-                || (self.base == 0 && self.text.starts_with(&decode::GZIP_MAGIC)))
     }
 
     /// The engine's id for this file (the report's `id`).
@@ -151,7 +119,7 @@ impl FileFeed {
         self.id
     }
 
-    /// Raw bytes fed so far (for a feed of decompressed text, text bytes).
+    /// Raw bytes fed so far.
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
@@ -195,10 +163,6 @@ impl FileFeed {
         fill: impl FnOnce(&mut [u8]),
     ) {
         self.bytes += len as u64;
-        if self.inflated.is_some() && self.bytes > self.options.max_decoded {
-            // Not taken: the compressed bytes must be read instead (see `needs_raw`).
-            return;
-        }
         match &mut self.kind {
             Kind::Gzip(gz) => {
                 let mut raw = std::mem::take(&mut self.raw);
@@ -317,7 +281,7 @@ impl FileFeed {
         if !matches!(self.kind, Kind::Unknown) {
             return;
         }
-        if self.inflated.is_none() && self.text.starts_with(&decode::GZIP_MAGIC) {
+        if self.text.starts_with(&decode::GZIP_MAGIC) {
             let mut gz = Box::new(GzStream::new(self.options.max_decoded));
             gz.push(&self.text, last);
             self.text.clear();
@@ -331,18 +295,7 @@ impl FileFeed {
     /// Read what is left and give the file's report: the same as
     /// [`super::ingest_with`] on every byte fed.
     pub fn finish(mut self, sink: &mut dyn RecordSink) -> FileReport {
-        let mut report = new_report(self.id, &self.name, self.inflated.unwrap_or(self.bytes));
-        if let Some(compressed) = self.inflated {
-            report.gzip = true;
-            report.decoded_bytes = self.bytes;
-            if compressed == 0 {
-                return failed(report, "Empty file: there is nothing in it".into());
-            }
-            if self.bytes == 0 {
-                // (As [`super::read_gunzipped`] says it.)
-                return failed(report, "Empty file: the gzip stream holds nothing".into());
-            }
-        }
+        let report = new_report(self.id, &self.name, self.bytes);
         if self.bytes == 0 {
             return failed(report, "Empty file: there is nothing in it".into());
         }
@@ -376,15 +329,11 @@ impl FileFeed {
                 };
                 read_gunzipped(report, g, sink, self.options)
             }
-            // (Decompressed text, read as [`super::read_gunzipped`] reads a clean
-            // stream's: what payloads may decompress to is what the text left.)
             _ => read_text(
                 report,
                 &text,
                 Vec::new(),
-                self.options
-                    .max_decoded
-                    .saturating_sub(self.inflated.map_or(0, |_| text.len() as u64)),
+                self.options.max_decoded,
                 sink,
                 self.id,
             ),
@@ -428,9 +377,6 @@ impl FileFeed {
             }
             room = room.saturating_sub(total);
             late = gzip_warnings_at(total, problem.as_deref(), capped, options);
-        } else if self.inflated.is_some() {
-            // (The report says gzip already; a clean stream has no warnings of its own.)
-            room = room.saturating_sub(self.bytes);
         }
         let base = self.base;
         let text_len = base + window.len();
