@@ -475,6 +475,8 @@ impl Store {
             *n = None;
         }
         let mut gone = 0;
+        // The eventIDs of removed events in conflict.
+        let mut conflicted = Vec::new();
         for i in 0..self.slots() {
             if self.flags[i] & FLAG_LIVE == 0 {
                 continue;
@@ -491,6 +493,9 @@ impl Store {
                         self.flags[i] &= !FLAG_LIVE;
                         self.live -= 1;
                         gone += 1;
+                        if self.flags[i] & FLAG_CONFLICT != 0 {
+                            conflicted.push(self.event_id(key).to_owned());
+                        }
                     }
                 }
                 if self.extra_files.get(&key).is_some_and(|v| v.is_empty()) {
@@ -500,6 +505,25 @@ impl Store {
                 v.retain(|&f| f != file);
                 if v.is_empty() {
                     self.extra_files.remove(&key);
+                }
+            }
+        }
+        // A conflict is between live events: the ones left of those eventIDs are in
+        // conflict only while another live one has other content.
+        conflicted.sort_unstable();
+        conflicted.dedup();
+        for id in conflicted {
+            let live: Vec<u32> = self
+                .same_id_events(&id)
+                .into_iter()
+                .filter(|&j| self.is_live(j))
+                .collect();
+            for &j in &live {
+                let clash = live
+                    .iter()
+                    .any(|&k| k != j && !same_content(self.text(j), self.text(k)));
+                if !clash {
+                    self.flags[j as usize] &= !FLAG_CONFLICT;
                 }
             }
         }
@@ -642,6 +666,8 @@ impl Store {
                 self.flags[j as usize] |= FLAG_LIVE;
                 self.live += 1;
                 if conflict_with.is_empty() {
+                    // (In conflict when it went, maybe: not now.)
+                    self.flags[j as usize] &= !FLAG_CONFLICT;
                     return AddOutcome::Added(j);
                 }
                 self.flags[j as usize] |= FLAG_CONFLICT;

@@ -285,6 +285,43 @@ fn duplicates_and_conflicts() {
     );
 }
 
+/// A conflict lasts while both sides are live: removing the file of one side clears the
+/// other's flag, and bringing it back flags both again.
+#[test]
+fn conflicts_follow_the_files_removed_and_loaded_again() {
+    let a = r#"{"eventID":"e1","eventName":"A"}"#;
+    let b = r#"{"eventID":"e1","eventName":"B"}"#;
+    let mut s = Store::new();
+    assert_eq!(s.add_record(0, a).unwrap(), AddOutcome::Added(0));
+    assert_eq!(s.add_record(1, b).unwrap(), AddOutcome::Conflict(1));
+    assert!(s.conflict(0) && s.conflict(1));
+    s.remove_file(1);
+    assert!(!s.conflict(0), "its other side is gone");
+    assert_eq!(s.add_record(2, b).unwrap(), AddOutcome::Conflict(1));
+    assert!(s.conflict(0) && s.conflict(1), "both sides are back");
+    s.remove_file(0);
+    assert!(!s.conflict(1));
+    assert_eq!(s.add_record(3, a).unwrap(), AddOutcome::Conflict(0));
+    assert!(s.conflict(0) && s.conflict(1));
+    // A duplicate kept in another file keeps its side alive.
+    assert_eq!(s.add_record(4, b).unwrap(), AddOutcome::Duplicate(1));
+    s.remove_file(2);
+    assert!(s.conflict(0) && s.conflict(1), "event 1 lives on in file 4");
+    s.remove_file(4);
+    assert!(!s.conflict(0));
+    // Brought back alone, an event is not in conflict.
+    s.remove_file(3);
+    assert_eq!(s.add_record(5, a).unwrap(), AddOutcome::Added(0));
+    assert!(!s.conflict(0));
+    // Both sides in one file, removed together: brought back alone, not in conflict.
+    let mut s = Store::new();
+    s.add_record(0, a).unwrap();
+    assert_eq!(s.add_record(0, b).unwrap(), AddOutcome::Conflict(1));
+    s.remove_file(0);
+    assert_eq!(s.add_record(1, a).unwrap(), AddOutcome::Added(0));
+    assert!(!s.conflict(0));
+}
+
 #[test]
 fn event_ids_written_with_escapes_or_as_other_values_are_read_decoded() {
     let long = "x".repeat(300);
