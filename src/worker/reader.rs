@@ -9,7 +9,9 @@
 //! bytes into its parser and lends the buffer again. Reading runs ahead of parsing by those
 //! few buffers, and memory holds them and the store, never a copy of a file.
 //! (`Blob.arrayBuffer()` per slice, used before, left up to 25 dead 4 MiB buffers beside
-//! the store until a garbage collection: Chromium's wrapper keeps them.)
+//! the store until a garbage collection: Chromium's wrapper keeps them.) Small files are
+//! the exception: `reader.js` reads each whole into a buffer of its own, many at once,
+//! because the browser takes milliseconds to answer any read, however small.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -66,8 +68,12 @@ fn message(pairs: &[(&str, &JsValue)]) -> Object {
     m
 }
 
-/// Posts `buffer` to the reader, to be filled.
+/// Posts `buffer` to the reader, to be filled; unless it is not one of the buffers lent
+/// (a small file comes in a buffer of its own size, and goes with its slice).
 fn lend(worker: &Worker, buffer: &ArrayBuffer) {
+    if buffer.byte_length() != SLICE_BYTES {
+        return;
+    }
     let m = message(&[("kind", &"buffer".into()), ("buffer", buffer)]);
     let _ = worker.post_message_with_transfer(&m, &Array::of1(buffer));
 }
@@ -250,8 +256,5 @@ impl Future for NextSlice {
 
 /// Hands a slice's buffer back to the reader, to be filled again.
 pub fn give_back(slice: &Uint8Array) {
-    let buffer = slice.buffer();
-    if buffer.byte_length() == SLICE_BYTES {
-        let _ = with_reader(|reader| lend(&reader.worker, &buffer));
-    }
+    let _ = with_reader(|reader| lend(&reader.worker, &slice.buffer()));
 }
