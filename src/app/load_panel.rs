@@ -87,10 +87,67 @@ fn LoadProgressLine() -> impl IntoView {
     let state = expect_state();
     let p = state.progress;
     let shown = move || state.loading.get() > 0 && p.total.get() > 0.0;
+    let scanning = move || state.loading.get() > 0 && p.scanning.get() > 0;
     view! {
-        <Show when=shown>
+        <Show when=shown fallback=move || view! {
+            <Show when=scanning>
+                <ScanLine/>
+            </Show>
+        }>
             <ProgressFigures/>
         </Show>
+    }
+}
+
+/// Before any bytes are read: the files found in the folders dropped, then the files
+/// whose sizes are known, and Cancel (a folder of many thousand files takes seconds).
+#[component]
+fn ScanLine() -> impl IntoView {
+    let state = expect_state();
+    let p = state.progress;
+    let text = move || {
+        let (found, sized) = (p.found.get(), p.sized.get());
+        if sized == 0 {
+            format!("Finding files · {} found", group_digits(u64::from(found)))
+        } else {
+            format!(
+                "Reading file sizes · {} of {} files",
+                group_digits(u64::from(sized)),
+                group_digits(u64::from(found))
+            )
+        }
+    };
+    view! {
+        <div
+            class="ts-load__progress"
+            role="status"
+            data-testid="load-scan"
+            data-found=move || p.found.get().to_string()
+            data-sized=move || p.sized.get().to_string()
+        >
+            <progress></progress>
+            <div class="ts-load__progress-text">{text}</div>
+            <div class="ts-load__progress-file"></div>
+            <CancelButton/>
+        </div>
+    }
+}
+
+/// Stops loading: the batches running stop at their next step and keep what they
+/// loaded.
+#[component]
+fn CancelButton() -> impl IntoView {
+    let state = expect_state();
+    let p = state.progress;
+    view! {
+        <button
+            class="ts-button ts-button--small"
+            data-testid="load-cancel"
+            disabled=move || p.cancel.get()
+            on:click=move |_| { p.cancel.set(true); state.engine.cancel(); }
+        >
+            {move || if p.cancel.get() { "Cancelling…" } else { "Cancel" }}
+        </button>
     }
 }
 
@@ -161,14 +218,7 @@ fn ProgressFigures() -> impl IntoView {
             <progress max=move || figures.with(|f| f.total) value=move || figures.with(|f| f.bytes)></progress>
             <div class="ts-load__progress-text">{text}</div>
             <div class="ts-load__progress-file" title=current>{current}</div>
-            <button
-                class="ts-button ts-button--small"
-                data-testid="load-cancel"
-                disabled=move || p.cancel.get()
-                on:click=move |_| { p.cancel.set(true); state.engine.cancel(); }
-            >
-                {move || if p.cancel.get() { "Cancelling…" } else { "Cancel" }}
-            </button>
+            <CancelButton/>
         </div>
     }
 }
