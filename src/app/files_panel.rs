@@ -1,11 +1,14 @@
 //! One row per loaded file: format, events, duplicates, status and what happened in
-//! plain words (with the position of any damage), and a button to remove it.
+//! plain words (with the position of any damage), and a button to remove it. Past
+//! [`FILES_LISTED`] files, that many rows, the files that did not load whole first, and a
+//! line with every file's count by status.
 
 use leptos::prelude::*;
 use trailscope_core::FileReport;
 
 use super::format::group_digits;
 use super::state::expect_state;
+use crate::worker::protocol::FILES_LISTED;
 
 fn describe(r: &FileReport) -> String {
     let mut parts = vec![r.format.as_str().to_string()];
@@ -36,8 +39,54 @@ fn describe(r: &FileReport) -> String {
 pub fn FilesPanel() -> impl IntoView {
     let state = expect_state();
     let files = Memo::new(move |_| state.with_side(|d| d.files.clone()));
-    let count = move || {
-        files.with(Vec::len) + state.read_errors.with(Vec::len) + state.skipped.with(Vec::len)
+    let loaded = Memo::new(move |_| state.with_side(|d| (d.files_total, d.file_counts)));
+    let count =
+        move || loaded.get().0 + state.read_errors.with(Vec::len) + state.skipped.with(Vec::len);
+    // Past [`FILES_LISTED`] loaded files, the worker sends that many (those that did not
+    // load whole first); the page lists as many of the files it did not load.
+    let unlisted = move || {
+        let (total, counts) = loaded.get();
+        let listed = files.with(Vec::len);
+        (total > listed).then(|| {
+            let mut parts = vec![format!("{} ok", group_digits(u64::from(counts.ok)))];
+            for (n, what) in [
+                (counts.partial, "partial"),
+                (counts.failed, "failed"),
+                (counts.skipped, "skipped"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{} {what}", group_digits(u64::from(n))));
+                }
+            }
+            format!(
+                "{} files loaded: {}. Listed: {}, those that did not load whole first.",
+                group_digits(total as u64),
+                parts.join(", "),
+                group_digits(listed as u64)
+            )
+        })
+    };
+    let not_loaded = move |list: Vec<(String, String)>, status: &'static str| {
+        let more = list.len().saturating_sub(FILES_LISTED);
+        let rows = list.into_iter().take(FILES_LISTED).map(move |(name, reason)| {
+            let shown = name.clone();
+            view! {
+                <li class=format!("ts-file ts-file--{status}") data-testid="file-row" data-name=name
+                    data-status=status data-format="unknown" data-events="0">
+                    <div class="ts-file__head">
+                        <span class=format!("ts-badge ts-badge--{status}")>{status}</span>
+                        <span class="ts-file__name">{shown}</span>
+                    </div>
+                    <div class="ts-file__message">{reason}</div>
+                </li>
+            }
+        });
+        view! {
+            {rows.collect_view()}
+            {(more > 0).then(|| view! {
+                <li class="ts-files__more">{format!("… and {} more {status}", group_digits(more as u64))}</li>
+            })}
+        }
     };
 
     view! {
@@ -53,6 +102,9 @@ pub fn FilesPanel() -> impl IntoView {
                     </p>
                 })
             }}
+            {move || unlisted().map(|text| view! {
+                <p class="ts-files__note ts-files__note--info" role="status" data-testid="files-unlisted">{text}</p>
+            })}
             <ul class="ts-files__list">
                 <For each=move || files.get() key=|r| (r.id, r.events, r.status.as_str()) let:report>
                     {
@@ -114,26 +166,8 @@ pub fn FilesPanel() -> impl IntoView {
                         }
                     }
                 </For>
-                {move || state.read_errors.get().into_iter().map(|(name, reason)| { let shown = name.clone(); view! {
-                    <li class="ts-file ts-file--failed" data-testid="file-row" data-name=name
-                        data-status="failed" data-format="unknown" data-events="0">
-                        <div class="ts-file__head">
-                            <span class="ts-badge ts-badge--failed">"failed"</span>
-                            <span class="ts-file__name">{shown}</span>
-                        </div>
-                        <div class="ts-file__message">{reason}</div>
-                    </li>
-                }}).collect_view()}
-                {move || state.skipped.get().into_iter().map(|(name, reason)| { let shown = name.clone(); view! {
-                    <li class="ts-file ts-file--skipped" data-testid="file-row" data-name=name
-                        data-status="skipped" data-format="unknown" data-events="0">
-                        <div class="ts-file__head">
-                            <span class="ts-badge ts-badge--skipped">"skipped"</span>
-                            <span class="ts-file__name">{shown}</span>
-                        </div>
-                        <div class="ts-file__message">{reason}</div>
-                    </li>
-                }}).collect_view()}
+                {move || not_loaded(state.read_errors.get(), "failed")}
+                {move || not_loaded(state.skipped.get(), "skipped")}
             </ul>
         </section>
     }

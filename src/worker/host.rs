@@ -19,10 +19,12 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use trailscope_core::engine::{Facet, Field, Group, Order, ParamColumn, Summary};
 use trailscope_core::investigate::Histogram;
+use trailscope_core::report::{listed, FileCounts};
 use trailscope_core::Engine;
 
 use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
+    FILES_LISTED,
 };
 use super::reader::{give_back, FileStream, Slice, SLICE_BYTES};
 use super::warm;
@@ -755,7 +757,12 @@ impl Host {
         let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, table.raw_rows());
         laps.mark("rows");
         let data = ViewData {
-            files: engine.files().to_vec(),
+            files: listed(engine.files(), FILES_LISTED)
+                .into_iter()
+                .cloned()
+                .collect(),
+            files_total: engine.files().len(),
+            file_counts: FileCounts::of(engine.files()),
             presets,
             facets: matched.facets.clone(),
             groups,

@@ -6,7 +6,13 @@
 use serde::{Deserialize, Serialize};
 use trailscope_core::engine::{Facet, Field, Group, ParamColumn, QueryError, Row, Summary};
 use trailscope_core::investigate::{CompareRow, Histogram, Lineage};
+use trailscope_core::report::FileCounts;
 use trailscope_core::FileReport;
+
+/// Files the files panel lists at most: thousands of rows made every view slow (a
+/// folder of 20,000 small files took a minute to load, most of it the page drawing the
+/// list), and nobody reads them one by one.
+pub const FILES_LISTED: usize = 500;
 
 /// What the views need computed, all at once: the query, the group narrowing, the sort
 /// and the sizes of the panels.
@@ -59,8 +65,14 @@ pub struct ViewData {
     pub version: u64,
     /// Distinct events loaded.
     pub total: usize,
-    /// Every loaded file's report, in load order.
+    /// The loaded files' reports the files panel lists: every one, in load order, up to
+    /// [`FILES_LISTED`]; past that, that many, those that did not load whole first
+    /// ([`trailscope_core::report::listed`]).
     pub files: Vec<FileReport>,
+    /// Files loaded, listed or not.
+    pub files_total: usize,
+    /// The loaded files by status, listed or not.
+    pub file_counts: FileCounts,
     /// Events each investigation preset matches, in preset order.
     pub presets: Vec<(String, u32)>,
     /// Why the query is not valid (the results are then the last valid query's).

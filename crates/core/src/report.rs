@@ -190,3 +190,46 @@ pub struct FileReport {
     /// Set for digest files.
     pub digest: Option<DigestInfo>,
 }
+
+/// How many loaded files have each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCounts {
+    /// Loaded whole.
+    pub ok: u32,
+    /// Loaded in part (some of it damaged or refused).
+    pub partial: u32,
+    /// Nothing could be read.
+    pub failed: u32,
+    /// Not loaded on purpose (digest files).
+    pub skipped: u32,
+}
+
+impl FileCounts {
+    /// The counts of `files`.
+    pub fn of(files: &[FileReport]) -> FileCounts {
+        let mut counts = FileCounts::default();
+        for f in files {
+            *match f.status {
+                FileStatus::Ok => &mut counts.ok,
+                FileStatus::Partial => &mut counts.partial,
+                FileStatus::Failed => &mut counts.failed,
+                FileStatus::Skipped => &mut counts.skipped,
+            } += 1;
+        }
+        counts
+    }
+}
+
+/// The reports a files list shows when it shows at most `cap` of them: every file while
+/// there are no more; else the files that did not load whole first (one damaged file must
+/// not hide behind thousands that loaded well), then the others, each part in load order.
+pub fn listed(files: &[FileReport], cap: usize) -> Vec<&FileReport> {
+    if files.len() <= cap {
+        return files.iter().collect();
+    }
+    let whole = |f: &&FileReport| f.status == FileStatus::Ok;
+    let mut out: Vec<&FileReport> = files.iter().filter(|f| !whole(f)).take(cap).collect();
+    let room = cap - out.len();
+    out.extend(files.iter().filter(whole).take(room));
+    out
+}
