@@ -218,6 +218,9 @@ pub struct AppState {
     pub loading: RwSignal<u32>,
     /// A typed query is waiting for its pause to apply.
     pub query_pending: RwSignal<bool>,
+    /// The table is making the row elements of its window over several frames (the
+    /// first view of a load, a jump far down).
+    pub filling: RwSignal<bool>,
     /// What is in the query box.
     pub query_text: RwSignal<String>,
     /// The query that applies.
@@ -333,6 +336,7 @@ impl AppState {
             detail,
             loading,
             query_pending: RwSignal::new(false),
+            filling: RwSignal::new(false),
             query_text: RwSignal::new(String::new()),
             query,
             group_by,
@@ -352,7 +356,10 @@ impl AppState {
 
     /// Whether anything is loading or waiting to compute.
     pub fn busy(&self) -> bool {
-        self.loading.get() > 0 || self.query_pending.get() || self.engine.busy()
+        self.loading.get() > 0
+            || self.query_pending.get()
+            || self.filling.get()
+            || self.engine.busy()
     }
 
     /// The latest views (tracked).

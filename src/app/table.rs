@@ -161,12 +161,17 @@ pub fn EventTable() -> impl IntoView {
     let frame = RwSignal::new(0u32);
     // Whether a frame is awaited already (one at a time, however often `range` moves).
     let awaiting = StoredValue::new(false);
+    // (A table that goes while filling leaves nothing busy.)
+    on_cleanup(move || state.filling.set(false));
     Effect::new(move |_| {
         frame.track();
         let want = range.get();
         let (next, more) = next_rows(want, shown.get_untracked());
         if next != shown.get_untracked() {
             shown.set(next);
+        }
+        if state.filling.get_untracked() != more {
+            state.filling.set(more);
         }
         if more && !awaiting.get_value() {
             awaiting.set_value(true);
