@@ -25,6 +25,12 @@
 // latencies of a field query, a wildcard query, a free-text search and a regrouping at
 // whatever event count was loaded, and the number of `event-row` elements in the DOM
 // while scrolling the whole table.
+// With --folder LABEL=DIR (scripts/bench makes a folder of about 9,400 small .json.gz files in
+// an S3 trail's layout), in a fresh page: the folder dropped on the page as a person drops
+// one (Chromium's own drag and drop, through CDP Input.dispatchDragEvent), timed from the
+// drop to data-busy=false, with the time spent finding the files (until the progress line
+// counts bytes), files a second and the longest main-thread task; then the baseline on the
+// same files.
 // Figures are printed, never asserted.
 'use strict';
 const fs = require('fs');
@@ -39,17 +45,20 @@ const CHROMIUM_ARGS = [
 ];
 
 function parseArgs() {
-  const o = { url: 'http://127.0.0.1:8190/', sets: [], reps: 5, skipBaseline: false };
+  const o = { url: 'http://127.0.0.1:8190/', sets: [], folders: [], reps: 5, skipBaseline: false };
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
     if (a[i] === '--url') o.url = a[++i];
     else if (a[i] === '--set') {
       const [label, dir] = a[++i].split('=');
       o.sets.push({ label, dir: path.resolve(dir) });
+    } else if (a[i] === '--folder') {
+      const [label, dir] = a[++i].split('=');
+      o.folders.push({ label, dir: path.resolve(dir) });
     } else if (a[i] === '--reps') o.reps = Number(a[++i]);
     else throw new Error(`unknown option ${a[i]}`);
   }
-  if (!o.sets.length) throw new Error('give at least one --set LABEL=DIR');
+  if (!o.sets.length && !o.folders.length) throw new Error('give at least one --set LABEL=DIR or --folder LABEL=DIR');
   return o;
 }
 
@@ -203,6 +212,50 @@ async function trailscopeLoad(page, cdp, files) {
       }, {}),
     };
   }, peakHeap);
+}
+
+/** Drops the folder `dir` on the page and times it in the page: from the drop to the
+ * progress line counting bytes (finding the files and their sizes), and to idle. */
+async function folderDrop(page, cdp, dir) {
+  await page.evaluate(() => {
+    const app = document.querySelector('[data-testid="app"]');
+    const s = { start: null, found: null, done: null, sawBusy: false };
+    window.__drop = s;
+    document.addEventListener('drop', () => { if (s.start == null) s.start = performance.now(); }, true);
+    const check = () => {
+      if (s.start == null) return;
+      if (s.found == null && document.querySelector('[data-testid="load-progress"]')) s.found = performance.now();
+      const busy = app.dataset.busy === 'true';
+      if (busy) s.sawBusy = true;
+      else if (s.sawBusy && s.done == null) s.done = performance.now();
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-busy'] });
+  });
+  const { width, height } = page.viewportSize();
+  const data = { items: [], files: [dir], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x: width / 2, y: height / 2, data });
+  }
+  await page.waitForFunction(() => window.__drop.done != null, null, { timeout: 0, polling: 250 });
+  return page.evaluate(() => {
+    const s = window.__drop;
+    const during = window.__longtasks.filter(([t, d]) => t + d >= s.start && t <= s.done);
+    return {
+      elapsed: s.done - s.start,
+      finding: s.found == null ? null : s.found - s.start,
+      longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
+      events: Number(document.querySelector('[data-testid="event-count"]').dataset.value),
+      files: Number(document.querySelector('.ts-files .ts-panel__count')?.textContent || 0),
+    };
+  });
+}
+
+/** Every log file (.json, .json.gz) under `dir`, by path. */
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name))
+      : /\.json(\.gz)?$/.test(e.name) ? [path.join(dir, e.name)] : []))
+    .sort();
 }
 
 /** In-page helpers for the interaction latencies. */
@@ -372,13 +425,48 @@ async function main() {
       await context.close();
     }
   }
+  const drops = [];
+  for (const folder of o.folders) {
+    const files = filesUnder(folder.dir);
+    const onDisk = files.reduce((s, f) => s + fs.statSync(f).size, 0);
+    console.error(`== folder ${folder.label}: ${files.length} files, ${fmtMB(onDisk)} on disk`);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript(initScript);
+    const page = await openPage(context, o.url);
+    const cdp = await context.newCDPSession(page);
+    const starts = new Map((await renderers(browserCdp)).map((p) => [p.id, resetHwm(p.id) ? vmHwm(p.id) : null]));
+    const drop = await folderDrop(page, cdp, folder.dir);
+    const pid = (await renderers(browserCdp))[0]?.id ?? null;
+    drop.rss = pid != null && starts.get(pid) != null ? vmHwm(pid) : null;
+    console.error(`   trailscope: ${ms(drop.elapsed)} (finding files ${ms(drop.finding)}), ${drop.events} events, ${drop.files} files`);
+    const base = await baseline(page, files, files[0].endsWith('.gz'));
+    console.error(`   baseline: ${ms(base.elapsed)} for ${fmtMB(base.bytes)} (${base.records} records)`);
+    drops.push({ name: folder.label, count: files.length, onDisk, drop, base });
+    await cdp.detach();
+    await page.close();
+    await context.close();
+  }
   await browser.close();
-  report(rows, inter);
+  report(rows, inter, drops);
 }
 
-function report(rows, inter) {
+function report(rows, inter, drops) {
   const pad = (s, n) => String(s).padEnd(n);
   const lpad = (s, n) => String(s).padStart(n);
+  if (drops.length) {
+    console.log('\nFolder dropped on the page (finding files = from the drop until bytes are read; baseline as below, same files;');
+    console.log('peak RSS: the renderer\'s, as below)');
+    const head = ['folder', 'files', 'on disk', 'JSON', 'events', 'finding files', 'load', 'files/s', 'baseline', 'ratio', 'longest task', 'peak RSS'];
+    const w = [16, 7, 9, 9, 9, 14, 9, 8, 9, 6, 13, 9];
+    console.log(head.map((h, i) => (i ? lpad(h, w[i]) : pad(h, w[i]))).join(' '));
+    for (const d of drops) {
+      const cells = [d.name, d.drop.files, fmtMB(d.onDisk), fmtMB(d.base.bytes), d.drop.events, ms(d.drop.finding), ms(d.drop.elapsed),
+        (d.drop.files / (d.drop.elapsed / 1000)).toFixed(0), ms(d.base.elapsed), (d.base.elapsed / d.drop.elapsed).toFixed(2) + 'x', ms(d.drop.longest),
+        d.drop.rss == null ? 'n/a' : fmtMiB(d.drop.rss)];
+      console.log(cells.map((c, i) => (i ? lpad(c, w[i]) : pad(c, w[i]))).join(' '));
+    }
+  }
+  if (!rows.length) return;
   console.log('\nLoad (MB/s of uncompressed JSON; baseline = TextDecoder + JSON.parse, with DecompressionStream for .gz, same page)');
   const head = ['input', 'files', 'on disk', 'JSON', 'events', 'baseline MB/s', 'Trailscope MB/s', 'ratio', 'load', 'first row', 'longest task', 'tasks>50ms'];
   const w = [16, 6, 9, 9, 9, 14, 16, 6, 9, 10, 13, 11];

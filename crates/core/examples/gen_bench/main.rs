@@ -13,6 +13,8 @@
 //! - `--seed S`        random seed (default 1); the same seed gives the same files
 //! - `--corpus DIR`    where the real records are (default `../shared/corpus`)
 //! - `--no-plain` / `--no-gz`   skip the `.json` or the `.json.gz` variant
+//! - `--tree`          files in an S3 trail's folders, a hundred to a folder
+//!   (`AWSLogs/123456789012/CloudTrail/<region>/2024/01/<day>/`), for folder drops
 //!
 //! Files are named `bench-NNNNN.json` / `bench-NNNNN.json.gz` (the gzip files hold
 //! the same records as the plain ones), like S3-delivered trail objects.
@@ -33,6 +35,7 @@ struct Opts {
     corpus: PathBuf,
     plain: bool,
     gz: bool,
+    tree: bool,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -45,6 +48,7 @@ fn parse_args() -> Result<Opts, String> {
         corpus: PathBuf::from("../shared/corpus"),
         plain: true,
         gz: true,
+        tree: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -60,8 +64,9 @@ fn parse_args() -> Result<Opts, String> {
             "--corpus" => o.corpus = PathBuf::from(val("--corpus")?),
             "--no-plain" => o.plain = false,
             "--no-gz" => o.gz = false,
+            "--tree" => o.tree = true,
             "-h" | "--help" => {
-                return Err("usage: gen_bench [--mb N | --events N] [--out DIR] [--file-mb M] [--seed S] [--corpus DIR] [--no-plain] [--no-gz]".into())
+                return Err("usage: gen_bench [--mb N | --events N] [--out DIR] [--file-mb M] [--seed S] [--corpus DIR] [--no-plain] [--no-gz] [--tree]".into())
             }
             other => return Err(format!("unknown option {other} (try --help)")),
         }
@@ -94,7 +99,13 @@ fn run(o: &Opts) -> Result<(), String> {
     let (mut written, mut events, mut files) = (0usize, 0usize, 0usize);
     while written < total && events < wanted {
         let (doc, n) = gen.document_upto(per_file.min(total - written).max(1), wanted - events);
-        let base = o.out.join(format!("bench-{files:05}.json"));
+        let dir = if o.tree {
+            o.out.join(trail_folder(files))
+        } else {
+            o.out.clone()
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let base = dir.join(format!("bench-{files:05}.json"));
         if o.plain {
             std::fs::write(&base, &doc).map_err(|e| format!("{}: {e}", base.display()))?;
         }
@@ -118,6 +129,18 @@ fn run(o: &Opts) -> Result<(), String> {
         o.seed
     );
     Ok(())
+}
+
+/// The folder of the `n`th file in an S3 trail's layout: a hundred files to a folder,
+/// four regions, then the next day.
+fn trail_folder(n: usize) -> PathBuf {
+    const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "ap-south-1", "us-west-2"];
+    let folder = n / 100;
+    PathBuf::from(format!(
+        "AWSLogs/123456789012/CloudTrail/{}/2024/01/{:02}",
+        REGIONS[folder % REGIONS.len()],
+        folder / REGIONS.len() % 28 + 1
+    ))
 }
 
 fn main() -> ExitCode {
