@@ -1,0 +1,117 @@
+// Issue 5, scale: whole folders of small files, as an S3 trail delivers them (a file every
+// five minutes per region). A folder dropped on the page through Chromium's own drag and
+// drop (CDP Input.dispatchDragEvent, so the page walks real directory entries), Cancel
+// while its files are still being found, Cancel in a load of small files, and a files list
+// that stays short past 500 files without hiding the ones that did not load whole.
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+const { test, expect, openApp, idle, tempDir } = require('../fixtures');
+
+/** One small CloudTrail event; `n` makes its eventID and time. */
+function event(n) {
+  const t = new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString().replace('.000Z', 'Z');
+  return { eventVersion: '1.08', eventTime: t, eventSource: 's3.amazonaws.com', eventName: 'GetObject',
+    awsRegion: 'us-east-1', sourceIPAddress: '10.0.0.1', eventID: `ev-${n}` };
+}
+
+/** Writes `count` `.json.gz` files of three events each into an S3 trail's folders under
+ * a new temporary folder (a hundred files to a folder). The files whose index is in
+ * `damaged` end in the middle of their third record (two events read). Returns the
+ * folder dropped, the relative names and the events the page should count. */
+function trail(count, damaged = new Set()) {
+  const root = path.join(tempDir('ts-trail-'), 'logs');
+  const names = [];
+  let events = 0;
+  for (let f = 0; f < count; f++) {
+    const rel = path.join('AWSLogs', '123456789012', 'CloudTrail', 'us-east-1', '2024', '01',
+      String(1 + Math.floor(f / 100)).padStart(2, '0'), `file-${String(f).padStart(5, '0')}.json.gz`);
+    const records = [0, 1, 2].map((k) => JSON.stringify(event(f * 3 + k)));
+    let text = `{"Records":[${records.join(',')}]}`;
+    if (damaged.has(f)) {
+      text = text.slice(0, text.length - 40);
+      events += 2;
+    } else {
+      events += 3;
+    }
+    fs.mkdirSync(path.join(root, path.dirname(rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), zlib.gzipSync(Buffer.from(text), { level: 1 }));
+    names.push(`logs/${rel.split(path.sep).join('/')}`);
+  }
+  return { root, names, events };
+}
+
+/** Drops `dir` on the middle of the page as a person drops a folder. */
+async function dropFolder(page, dir) {
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [dir], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x: 720, y: 450, data });
+  }
+  await cdp.detach();
+}
+
+const rows = (page) => page.getByTestId('file-row');
+
+test('a dropped folder of 1,200 files loads whole; 500 are listed, those that did not load whole first', async ({ page }) => {
+  test.setTimeout(180_000);
+  const damaged = new Set([7, 640, 1111]);
+  const { root, names, events } = trail(1200, damaged);
+  await openApp(page);
+  await dropFolder(page, root);
+  await expect(page.getByTestId('app')).toHaveAttribute('data-busy', 'true');
+  await idle(page);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(events));
+  // Every file is counted; 500 rows, the three damaged files first, in load order.
+  await expect(page.locator('.ts-files .ts-panel__count')).toHaveText('1200');
+  await expect(rows(page)).toHaveCount(500);
+  const listed = await rows(page).evaluateAll((els) => els.map((e) => [e.dataset.name, e.dataset.status, Number(e.dataset.events)]));
+  expect(listed.slice(0, 3)).toEqual([...damaged].map((i) => [names[i], 'partial', 2]));
+  // Then the whole files, in load order (by path), named by their path in the drop.
+  const whole = names.filter((_, i) => !damaged.has(i)).slice(0, 497);
+  expect(listed.slice(3).map(([n]) => n)).toEqual(whole);
+  expect(listed.slice(3).every(([, s, n]) => s === 'ok' && n === 3)).toBe(true);
+  await expect(page.getByTestId('files-unlisted')).toContainText('1,200 files loaded: 1,197 ok, 3 partial');
+});
+
+test('Cancel while a dropped folder\'s files are being found stops before anything loads', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { root } = trail(3000);
+  await openApp(page);
+  await dropFolder(page, root);
+  const scan = page.getByTestId('load-scan');
+  await expect(scan).toContainText(/Finding files · [\d,]+ found/);
+  await scan.getByTestId('load-cancel').click();
+  await idle(page);
+  await expect(scan).toHaveCount(0);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', '0');
+  // The files found before the Cancel are named as not loaded; none loaded.
+  const statuses = await rows(page).evaluateAll((els) => els.map((e) => e.dataset.status));
+  expect(statuses.every((s) => s === 'skipped')).toBe(true);
+  await expect(rows(page).first()).toContainText('cancelled');
+});
+
+test('Cancel during a load of many small files keeps whole files and names the rest', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { root, names, events: all } = trail(1500);
+  const files = names.map((n) => path.join(path.dirname(root), n));
+  await openApp(page);
+  await page.getByTestId('file-input').setInputFiles(files);
+  const progress = page.getByTestId('load-progress');
+  await expect.poll(async () => Number(await progress.getAttribute('data-events')), { timeout: 60_000 })
+    .toBeGreaterThan(0);
+  await page.getByTestId('load-cancel').click();
+  await idle(page);
+  const count = Number(await page.getByTestId('event-count').getAttribute('data-value'));
+  expect(count).toBeGreaterThan(0);
+  expect(count).toBeLessThan(all);
+  // Each loaded file whole (three events), and the count is theirs: files counted in the
+  // panel's title, the not-loaded ones listed after the loaded (500 at most of each).
+  expect(count % 3).toBe(0);
+  const loaded = count / 3;
+  const skipped = await page.locator('[data-testid="file-row"][data-status="skipped"]').count();
+  expect(skipped).toBe(Math.min(500, 1500 - loaded));
+  await expect(page.locator('.ts-files .ts-panel__count')).toHaveText(String(1500));
+  const okEvents = await page.locator('[data-testid="file-row"][data-status="ok"]').evaluateAll((els) => els.map((e) => Number(e.dataset.events)));
+  expect(okEvents.every((n) => n === 3)).toBe(true);
+});
