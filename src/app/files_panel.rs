@@ -48,6 +48,11 @@ pub fn FilesPanel() -> impl IntoView {
         let (total, counts) = loaded.get();
         let listed = files.with(Vec::len);
         (total > listed).then(|| {
+            let whole = counts.ok as usize == total;
+            let (total, listed) = (group_digits(total as u64), group_digits(listed as u64));
+            if whole {
+                return format!("{total} files loaded, all of them whole. The first {listed} are listed.");
+            }
             let mut parts = vec![format!("{} ok", group_digits(u64::from(counts.ok)))];
             for (n, what) in [
                 (counts.partial, "partial"),
@@ -59,10 +64,8 @@ pub fn FilesPanel() -> impl IntoView {
                 }
             }
             format!(
-                "{} files loaded: {}. Listed: {}, those that did not load whole first.",
-                group_digits(total as u64),
-                parts.join(", "),
-                group_digits(listed as u64)
+                "{total} files loaded: {}. {listed} are listed, those that did not load whole first.",
+                parts.join(", ")
             )
         })
     };
