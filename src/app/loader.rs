@@ -156,6 +156,12 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         }
         let total = warm_sizes(&items, progress).await;
         progress.scanning.update(|n| *n = n.saturating_sub(1));
+        if progress.cancel.get_untracked() {
+            // (Before the plan: it would read every size not read yet, in one task.)
+            for source in items.drain(..) {
+                skip(state, &source, CANCELLED);
+            }
+        }
         progress.total.update(|t| *t += total);
         progress.files.update(|(n, _)| *n += items.len() as u32);
         // Planned a few files at a time, so the first file starts once the first

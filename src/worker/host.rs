@@ -66,6 +66,9 @@ struct Host {
     cancel: Cell<bool>,
     /// Events added and bytes of text read by every load so far.
     seen: Cell<(f64, f64)>,
+    /// When progress was last posted (across loads: a folder of small files loads
+    /// hundreds a second, and the page redraws progress five times a second).
+    last_progress: Cell<f64>,
     view: RefCell<View>,
     /// Requests waiting their turn.
     queue: Queue,
@@ -333,6 +336,7 @@ impl Host {
             seq: Cell::new(0),
             cancel: Cell::new(false),
             seen: Cell::new((0.0, 0.0)),
+            last_progress: Cell::new(0.0),
             view: RefCell::new(View::default()),
             queue: RefCell::new(Vec::new()),
             prefetch: RefCell::new(VecDeque::new()),
@@ -453,7 +457,6 @@ impl Host {
         let size = file.size();
         let mut feed = self.engine.borrow_mut().begin_file(name);
         let mut read = 0.0;
-        let mut last_progress = 0.0;
         // The browser reads the next slice while this one is parsed (the next file's
         // first slice while this file's last one is): the read waits on another
         // thread, and the worker is not idle waiting for it.
@@ -490,8 +493,8 @@ impl Host {
                         );
                         give_back(&array);
                         let t = now();
-                        if t - last_progress > PROGRESS_MS {
-                            last_progress = t;
+                        if t - self.last_progress.get() > PROGRESS_MS {
+                            self.last_progress.set(t);
                             let events = self.engine.borrow().len();
                             post(&FromWorker::Progress {
                                 id,

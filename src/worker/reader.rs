@@ -183,7 +183,8 @@ pub struct FileStream {
 }
 
 impl FileStream {
-    /// Asks for `file` to be read (after the files asked for before it).
+    /// Asks for `file` to be read: after the big files asked for before it, or at once
+    /// if it is small (see `reader.js`).
     pub fn open(file: &File) -> Result<FileStream, JsValue> {
         READER.with(|cell| {
             let mut slot = cell.borrow_mut();

@@ -74,26 +74,35 @@ test('a dropped folder of 1,200 files loads whole; 500 are listed, those that di
   await expect(page.getByTestId('files-unlisted')).toContainText('1,200 files loaded: 1,197 ok, 3 partial. 500 are listed');
 });
 
-test('Cancel while a dropped folder\'s files are being found stops before anything loads', async ({ page }) => {
+test('Cancel while a dropped folder\'s files are being found stops the walk; nothing loads', async ({ page }) => {
   test.setTimeout(180_000);
-  const { root } = trail(3000);
+  // (Walking 5,000 files takes a few seconds here: the Cancel lands in the middle.)
+  const { root } = trail(5000);
   await openApp(page);
   await dropFolder(page, root);
   const scan = page.getByTestId('load-scan');
+  // Some files found, their sizes not read yet: the walk is under way.
+  await expect.poll(async () => Number(await scan.getAttribute('data-found')), { intervals: [20] }).toBeGreaterThan(0);
+  await expect(scan).toHaveAttribute('data-sized', '0');
   await expect(scan).toContainText(/Finding files · [\d,]+ found/);
   await scan.getByTestId('load-cancel').click();
   await idle(page);
   await expect(scan).toHaveCount(0);
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', '0');
-  // The files found before the Cancel are named as not loaded; none loaded.
+  // The files found before the Cancel are named as not loaded, and no more were looked
+  // for; none loaded.
+  const skipped = Number(await page.locator('.ts-files .ts-panel__count').textContent());
+  expect(skipped).toBeGreaterThan(0);
+  expect(skipped).toBeLessThan(5000);
   const statuses = await rows(page).evaluateAll((els) => els.map((e) => e.dataset.status));
   expect(statuses.every((s) => s === 'skipped')).toBe(true);
   await expect(rows(page).first()).toContainText('cancelled');
 });
 
-test('Cancel during a load of many small files keeps whole files and names the rest', async ({ page }) => {
+test('Cancel during a load of 4,000 small files keeps whole files and names the rest', async ({ page }) => {
   test.setTimeout(180_000);
-  const { root, names, events: all } = trail(1500);
+  // (4,000 files take seconds to load: the Cancel lands in the middle.)
+  const { root, names, events: all } = trail(4000);
   const files = names.map((n) => path.join(path.dirname(root), n));
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles(files);
@@ -110,8 +119,23 @@ test('Cancel during a load of many small files keeps whole files and names the r
   expect(count % 3).toBe(0);
   const loaded = count / 3;
   const skipped = await page.locator('[data-testid="file-row"][data-status="skipped"]').count();
-  expect(skipped).toBe(Math.min(500, 1500 - loaded));
-  await expect(page.locator('.ts-files .ts-panel__count')).toHaveText(String(1500));
+  expect(skipped).toBe(Math.min(500, 4000 - loaded));
+  await expect(page.locator('.ts-files .ts-panel__count')).toHaveText(String(4000));
   const okEvents = await page.locator('[data-testid="file-row"][data-status="ok"]').evaluateAll((els) => els.map((e) => Number(e.dataset.events)));
   expect(okEvents.every((n) => n === 3)).toBe(true);
+});
+
+test('Cancel while the sizes of 4,000 chosen files are read: nothing loads, every file is named', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { root, names } = trail(4000);
+  await openApp(page);
+  await page.getByTestId('file-input').setInputFiles(names.map((n) => path.join(path.dirname(root), n)));
+  const scan = page.getByTestId('load-scan');
+  await expect(scan).toContainText(/Reading file sizes · [\d,]+ of 4,000 files/);
+  await scan.getByTestId('load-cancel').click();
+  await idle(page);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', '0');
+  await expect(page.locator('.ts-files .ts-panel__count')).toHaveText('4000');
+  await expect(rows(page)).toHaveCount(500);
+  await expect(page.locator('.ts-files__more')).toHaveText('… and 3,500 more skipped');
 });
