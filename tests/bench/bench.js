@@ -6,7 +6,8 @@
 //   node tests/bench/bench.js --url http://127.0.0.1:8190/ --set 100MB=bench-data/100mb [--set 1GB=bench-data/1gb]
 //     [--set "1M events=bench-data/1m"]
 //
-// For every set, plain (*.json) and gzip (*.json.gz), in one fresh page:
+// For every set, plain (*.json) and gzip (*.json.gz), in one fresh page (the files read
+// once by this script first, so that both loads find them alike in the file cache):
 //   0. The page is opened and left until the engine's worker has warmed its code up
 //      (`data-engine-warm`; the time it took is printed), as it has by the time a person
 //      has chosen files.
@@ -78,6 +79,25 @@ function initScript() {
   } catch (_) { /* no long task API: reported as n/a */ }
   // The engine's wasm memory lives in its worker; the page shows it on the app element.
   window.__wasmBytes = () => Number(document.querySelector('[data-testid="app"]')?.dataset.engineMemory || 0);
+  // Times a load in the page: `start` at the first `type` event (on the element with this
+  // data-testid, if given), `mark` when `markSelector` first matches, `done` when the app
+  // is idle again after having been busy.
+  window.__watch = (type, testid, markSelector) => {
+    const app = document.querySelector('[data-testid="app"]');
+    const s = { start: null, mark: null, done: null, sawBusy: false };
+    document.addEventListener(type, (e) => {
+      if ((testid == null || e.target?.dataset?.testid === testid) && s.start == null) s.start = performance.now();
+    }, true);
+    const check = () => {
+      if (s.start == null) return;
+      if (s.mark == null && document.querySelector(markSelector)) s.mark = performance.now();
+      const busy = app.dataset.busy === 'true';
+      if (busy) s.sawBusy = true;
+      else if (s.sawBusy && s.done == null) s.done = performance.now();
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-busy'] });
+    return s;
+  };
 }
 
 /** Peak resident set of a process, in bytes (VmHWM), and resetting it. */
@@ -149,22 +169,7 @@ async function baseline(page, files, gz) {
 
 /** Loads files through the `file-input` hook and times it in the page. */
 async function trailscopeLoad(page, cdp, files) {
-  await page.evaluate(() => {
-    const app = document.querySelector('[data-testid="app"]');
-    const s = { start: null, firstRow: null, done: null, sawBusy: false };
-    window.__load = s;
-    document.addEventListener('change', (e) => {
-      if (e.target?.dataset?.testid === 'file-input' && s.start == null) s.start = performance.now();
-    }, true);
-    const check = () => {
-      if (s.start == null) return;
-      if (s.firstRow == null && document.querySelector('[data-testid="event-row"]')) s.firstRow = performance.now();
-      const busy = app.dataset.busy === 'true';
-      if (busy) s.sawBusy = true;
-      else if (s.sawBusy && s.done == null) s.done = performance.now();
-    };
-    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-busy'] });
-  });
+  await page.evaluate(() => { window.__load = window.__watch('change', 'file-input', '[data-testid="event-row"]'); });
   let peakHeap = 0;
   let sampling = true;
   const sampler = (async () => {
@@ -199,7 +204,7 @@ async function trailscopeLoad(page, cdp, files) {
     const during = window.__longtasks.filter(([t, d]) => t + d >= s.start && t <= s.done);
     return {
       elapsed: s.done - s.start,
-      firstRow: s.firstRow == null ? null : s.firstRow - s.start,
+      firstRow: s.mark == null ? null : s.mark - s.start,
       longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
       // The three longest, with when they started (ms after the files were chosen).
       top: [...during].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - s.start).toFixed(0)}`),
@@ -217,20 +222,7 @@ async function trailscopeLoad(page, cdp, files) {
 /** Drops the folder `dir` on the page and times it in the page: from the drop to the
  * progress line counting bytes (finding the files and their sizes), and to idle. */
 async function folderDrop(page, cdp, dir) {
-  await page.evaluate(() => {
-    const app = document.querySelector('[data-testid="app"]');
-    const s = { start: null, found: null, done: null, sawBusy: false };
-    window.__drop = s;
-    document.addEventListener('drop', () => { if (s.start == null) s.start = performance.now(); }, true);
-    const check = () => {
-      if (s.start == null) return;
-      if (s.found == null && document.querySelector('[data-testid="load-progress"]')) s.found = performance.now();
-      const busy = app.dataset.busy === 'true';
-      if (busy) s.sawBusy = true;
-      else if (s.sawBusy && s.done == null) s.done = performance.now();
-    };
-    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-busy'] });
-  });
+  await page.evaluate(() => { window.__drop = window.__watch('drop', null, '[data-testid="load-progress"]'); });
   const { width, height } = page.viewportSize();
   const data = { items: [], files: [dir], dragOperationsMask: 1 };
   for (const type of ['dragEnter', 'dragOver', 'drop']) {
@@ -242,7 +234,8 @@ async function folderDrop(page, cdp, dir) {
     const during = window.__longtasks.filter(([t, d]) => t + d >= s.start && t <= s.done);
     return {
       elapsed: s.done - s.start,
-      finding: s.found == null ? null : s.found - s.start,
+      finding: s.mark == null ? null : s.mark - s.start,
+      top: [...during].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - s.start).toFixed(0)}`),
       longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
       events: Number(document.querySelector('[data-testid="event-count"]').dataset.value),
       files: Number(document.querySelector('.ts-files .ts-panel__count')?.textContent || 0),
@@ -392,6 +385,13 @@ async function main() {
       const onDisk = files.reduce((s, f) => s + fs.statSync(f).size, 0);
       const name = `${set.label} ${gz ? '.json.gz' : '.json'}`;
       console.error(`== ${name}: ${files.length} files, ${fmtMB(onDisk)} on disk`);
+      // The files are read once first, so that Trailscope and the baseline after it find
+      // them alike in the system's file cache (as far as it holds them: on this machine
+      // about 1 GB, and its disk read cold files at 70 to 400 MB/s over a day).
+      const readStart = Date.now();
+      for (const f of files) fs.readFileSync(f);
+      const preRead = Date.now() - readStart;
+      console.error(`   read first: ${ms(preRead)} (${(onDisk / MB / (preRead / 1000)).toFixed(0)} MB/s)`);
       // Trailscope loads first, into a fresh page, so the page's memory is its own and
       // not what the baseline's JSON.parse garbage left resident; the baseline runs
       // after it in the same page.
@@ -419,7 +419,7 @@ async function main() {
       }
       const base = await baseline(page, files, gz);
       console.error(`   baseline: ${ms(base.elapsed)} for ${fmtMB(base.bytes)} (${base.records} records)`);
-      rows.push({ name, files: files.length, onDisk, base, load, rss, rssBefore: before, hwmReset });
+      rows.push({ name, files: files.length, onDisk, base, load, rss, rssBefore: before, hwmReset, preRead });
       await cdp.detach();
       await page.close();
       await context.close();
@@ -430,6 +430,9 @@ async function main() {
     const files = filesUnder(folder.dir);
     const onDisk = files.reduce((s, f) => s + fs.statSync(f).size, 0);
     console.error(`== folder ${folder.label}: ${files.length} files, ${fmtMB(onDisk)} on disk`);
+    const readStart = Date.now();
+    for (const f of files) fs.readFileSync(f);
+    console.error(`   read first: ${ms(Date.now() - readStart)}`);
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript(initScript);
     const page = await openPage(context, o.url);
@@ -439,6 +442,7 @@ async function main() {
     const pid = (await renderers(browserCdp))[0]?.id ?? null;
     drop.rss = pid != null && starts.get(pid) != null ? vmHwm(pid) : null;
     console.error(`   trailscope: ${ms(drop.elapsed)} (finding files ${ms(drop.finding)}), ${drop.events} events, ${drop.files} files`);
+    console.error(`   longest main-thread tasks: ${drop.top.join(', ') || 'none over 50 ms'}`);
     const base = await baseline(page, files, files[0].endsWith('.gz'));
     console.error(`   baseline: ${ms(base.elapsed)} for ${fmtMB(base.bytes)} (${base.records} records)`);
     drops.push({ name: folder.label, count: files.length, onDisk, drop, base });
@@ -467,15 +471,17 @@ function report(rows, inter, drops) {
     }
   }
   if (!rows.length) return;
-  console.log('\nLoad (MB/s of uncompressed JSON; baseline = TextDecoder + JSON.parse, with DecompressionStream for .gz, same page)');
-  const head = ['input', 'files', 'on disk', 'JSON', 'events', 'baseline MB/s', 'Trailscope MB/s', 'ratio', 'load', 'first row', 'longest task', 'tasks>50ms'];
-  const w = [16, 6, 9, 9, 9, 14, 16, 6, 9, 10, 13, 11];
+  console.log('\nLoad (MB/s of uncompressed JSON; baseline = TextDecoder + JSON.parse, with DecompressionStream for .gz, same page;');
+  console.log('read first: the files read once from disk by the bench before both, MB/s on disk)');
+  const head = ['input', 'files', 'on disk', 'JSON', 'events', 'baseline MB/s', 'Trailscope MB/s', 'ratio', 'load', 'first row', 'longest task', 'tasks>50ms', 'read first'];
+  const w = [16, 6, 9, 9, 9, 14, 16, 6, 9, 10, 13, 11, 11];
   console.log(head.map((h, i) => (i ? lpad(h, w[i]) : pad(h, w[i]))).join(' '));
   for (const r of rows) {
     const bMBs = r.base.bytes / MB / (r.base.elapsed / 1000);
     const tMBs = r.base.bytes / MB / (r.load.elapsed / 1000);
     const cells = [r.name, r.files, fmtMB(r.onDisk), fmtMB(r.base.bytes), r.load.events, bMBs.toFixed(0), tMBs.toFixed(0),
-      (tMBs / bMBs).toFixed(2) + 'x', ms(r.load.elapsed), ms(r.load.firstRow), ms(r.load.longest), r.load.longTasks];
+      (tMBs / bMBs).toFixed(2) + 'x', ms(r.load.elapsed), ms(r.load.firstRow), ms(r.load.longest), r.load.longTasks,
+      `${(r.onDisk / MB / (r.preRead / 1000)).toFixed(0)} MB/s`];
     console.log(cells.map((c, i) => (i ? lpad(c, w[i]) : pad(c, w[i]))).join(' '));
   }
   console.log('\nMemory of the page during the Trailscope load (input = uncompressed JSON)');
