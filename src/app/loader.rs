@@ -72,7 +72,7 @@ pub struct LoadProgress {
     pub current: RwSignal<String>,
     /// Events in the store now.
     pub events: RwSignal<usize>,
-    /// `performance.now()` when the first running batch started.
+    /// `performance.now()` when the first running batch started reading (or was asked to).
     pub started: RwSignal<f64>,
     /// Set by Cancel: running batches stop at the next chunk and keep what they loaded.
     pub cancel: RwSignal<bool>,
@@ -156,6 +156,11 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         }
         let total = warm_sizes(&items, progress).await;
         progress.scanning.update(|n| *n = n.saturating_sub(1));
+        // The rate shown is of reading: its clock starts with the first bytes, not with
+        // the walk (unless another batch is reading already).
+        if progress.bytes.get_untracked() == 0.0 {
+            progress.started.set(now());
+        }
         if progress.cancel.get_untracked() {
             // (Before the plan: it would read every size not read yet, in one task.)
             for source in items.drain(..) {
