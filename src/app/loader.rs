@@ -627,6 +627,7 @@ async fn walk(root: FileSystemEntry, progress: LoadProgress, out: &mut Vec<(Stri
         }
         if entry.is_file() {
             files.push(entry);
+            take_files(&mut files, progress, &mut found).await;
         } else if entry.is_directory() {
             let reader = entry
                 .unchecked_into::<FileSystemDirectoryEntry>()
@@ -653,7 +654,6 @@ async fn walk(root: FileSystemEntry, progress: LoadProgress, out: &mut Vec<(Stri
                 take_files(&mut files, progress, &mut found).await;
             }
         }
-        take_files(&mut files, progress, &mut found).await;
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
     out.extend(found);
