@@ -7,18 +7,16 @@
 // a stream only moves when its own thread is free, and the engine's is busy parsing for
 // tens of milliseconds at a time. It parses nothing and keeps nothing but the files asked for.
 //
-// A small file (up to SMALL bytes) is read whole, at once, into a buffer of its own, beside
-// the others asked for: the browser takes a few milliseconds to answer any read, so a
-// folder of thousands of small files, read one after another, would wait on it most of
-// the time.
+// A small file (`whole`, as the engine says: SMALL_FILE_BYTES in src/worker/reader.rs) is
+// read whole, at once, into a buffer of its own, beside the others asked for: the browser
+// takes a few milliseconds to answer any read, so a folder of thousands of small files,
+// read one after another, would wait on it most of the time.
 //
-// Messages in:  {kind: 'open', id, file} | {kind: 'buffer', buffer} | {kind: 'cancel', id}
+// Messages in:  {kind: 'open', id, file, whole} | {kind: 'buffer', buffer} | {kind: 'cancel', id}
 // Messages out: {kind: 'slice', id, buffer, length, done} (buffer transferred)
 //             | {kind: 'error', id, message}
 'use strict';
 
-/** Files up to this size are small (the same limit is in src/worker/host.rs). */
-const SMALL = 1024 * 1024;
 /** Files asked for, in order; the first is the one being read. */
 const files = [];
 /** Small files being read whole, by id. */
@@ -40,7 +38,7 @@ let pumping = false;
 self.onmessage = (event) => {
   const m = event.data;
   if (m.kind === 'open') {
-    if (m.file.size <= SMALL) {
+    if (m.whole) {
       readWhole(m.id, m.file);
       return;
     }

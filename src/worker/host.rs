@@ -26,7 +26,7 @@ use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
     FILES_LISTED,
 };
-use super::reader::{give_back, FileStream, Slice, SLICE_BYTES};
+use super::reader::{give_back, FileStream, Slice, SLICE_BYTES, SMALL_FILE_BYTES};
 use super::warm;
 
 /// Parameter columns are chosen from at most this many of the table's events, evenly
@@ -45,9 +45,6 @@ const HEAD_MIN_EVENTS: usize = 50_000;
 /// size: one small file at a time, a folder of 2,000 files of 1 to 10 KB loaded at
 /// about 500 files a second, with the worker idle nine tenths of the time.
 const PREFETCH_SMALL: usize = 16;
-/// Files up to this size are small: `reader.js` reads them whole, several at once, each
-/// into a buffer of its own (the same limit is in that file).
-const SMALL_FILE_BYTES: f64 = 1024.0 * 1024.0;
 /// How long parsing waits at most, after the first view with events is answered during
 /// a load, for the page to say it has drawn it ([`Request::Drawn`]).
 const HOLD_MS: f64 = 250.0;

@@ -26,6 +26,9 @@ use web_sys::{File, MessageEvent, Worker};
 
 /// The bytes of one slice: the buffers lent are this size.
 pub const SLICE_BYTES: u32 = 4 << 20;
+/// Files up to this size are small: the reader reads each whole, at once, into a buffer
+/// of its own (it is told so with each file).
+pub const SMALL_FILE_BYTES: f64 = 1024.0 * 1024.0;
 /// Buffers lent to the reader: one being copied, one being filled, one ahead (the next
 /// file's first slice, or this file's next).
 const BUFFERS: usize = 3;
@@ -199,7 +202,13 @@ impl FileStream {
         with_reader(|reader| {
             let id = reader.next_id;
             reader.next_id = reader.next_id.wrapping_add(1);
-            let m = message(&[("kind", &"open".into()), ("id", &id.into()), ("file", file)]);
+            let whole = JsValue::from_bool(file.size() <= SMALL_FILE_BYTES);
+            let m = message(&[
+                ("kind", &"open".into()),
+                ("id", &id.into()),
+                ("file", file),
+                ("whole", &whole),
+            ]);
             reader.worker.post_message(&m)?;
             reader.files.insert(id, Incoming::default());
             Ok(FileStream { id })
