@@ -74,6 +74,56 @@ test('a dropped folder of 1,200 files loads whole; 500 are listed, those that di
   await expect(page.getByTestId('files-unlisted')).toContainText('1,200 files loaded: 1,197 ok, 3 partial. 500 are listed');
 });
 
+/** Counts, in the page, the `File`s asked for through handles (`getFile`); with `handles`
+ * false the page has no `getAsFileSystemHandle`, as in a browser without the File System
+ * Access API, and walks entries (Chromium has no global for their prototype to count). */
+async function countHandleWalks(page, handles) {
+  await page.addInitScript((handles) => {
+    window.__asked = 0;
+    const getFile = FileSystemFileHandle.prototype.getFile;
+    FileSystemFileHandle.prototype.getFile = function () { window.__asked++; return getFile.call(this); };
+    if (!handles) delete DataTransferItem.prototype.getAsFileSystemHandle;
+  }, handles);
+}
+
+test('a dropped folder is walked through its handles, or through its entries where the browser has none: same files, same names', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { root, names, events } = trail(250, new Set([3, 120]));
+  const walked = [];
+  for (const handles of [true, false]) {
+    const p = handles ? page : await page.context().newPage();
+    await countHandleWalks(p, handles);
+    await openApp(p);
+    await dropFolder(p, root);
+    await expect(p.getByTestId('app')).toHaveAttribute('data-busy', 'true');
+    await idle(p);
+    await expect(p.getByTestId('event-count')).toHaveAttribute('data-value', String(events));
+    const asked = await p.evaluate(() => window.__asked);
+    expect(asked).toBe(handles ? 250 : 0);
+    walked.push(await rows(p).evaluateAll((els) => els.map((e) => [e.dataset.name, e.dataset.status])));
+  }
+  // Listed alike: every file by its path in the drop, in load order (by path).
+  expect(walked[1]).toEqual(walked[0]);
+  expect(walked[0]).toEqual(names.map((n, i) => [n, i === 3 || i === 120 ? 'partial' : 'ok']));
+});
+
+test('files and a folder dropped together through the browser\'s drag and drop load under their names', async ({ page }) => {
+  const { root, names, events } = trail(3);
+  const loose = path.join(tempDir('ts-loose-'), 'loose.json');
+  fs.writeFileSync(loose, JSON.stringify({ Records: [event(900), event(901)] }));
+  await countHandleWalks(page, true);
+  await openApp(page);
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [loose, root], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x: 720, y: 450, data });
+  }
+  await idle(page);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(events + 2));
+  expect(await rows(page).evaluateAll((els) => els.map((e) => e.dataset.name))).toEqual(['loose.json', ...names]);
+  expect(await page.evaluate(() => window.__asked)).toBe(4);
+});
+
 test('Cancel while a dropped folder\'s files are being found stops the walk; nothing loads', async ({ page }) => {
   test.setTimeout(180_000);
   // (Walking 5,000 files takes a few seconds here: the Cancel lands in the middle.)
