@@ -245,6 +245,11 @@ impl EngineHandle {
                 }
             }
             FromWorker::Crashed { message } => self.died(generation, message),
+            FromWorker::Batch(messages) => {
+                for msg in messages {
+                    self.receive(generation, msg);
+                }
+            }
         }
     }
 

@@ -43,7 +43,7 @@ const PUBLISH_EVERY_MS: f64 = 700.0;
 /// that the worker can ask for the reading of many small files at once.
 const SEND_AHEAD: usize = 4;
 const SEND_AHEAD_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
-const SEND_AHEAD_MAX: usize = 32;
+const SEND_AHEAD_MAX: usize = 64;
 /// Why a file was not loaded after Cancel (the files panel shows it).
 const CANCELLED: &str = "not loaded: loading was cancelled";
 /// Refreshes during a load are at least this many times the last view's cost apart.

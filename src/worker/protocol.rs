@@ -286,6 +286,17 @@ pub enum FromWorker {
         /// The panic message.
         message: String,
     },
+    /// Messages posted together, in order: the answers of a run of loads (a folder of
+    /// small files loads hundreds a second, and each message costs both threads).
+    Batch(Vec<FromWorker>),
+}
+
+impl FromWorker {
+    /// The JSON of [`FromWorker::Batch`] of messages already JSON (kept as text by the
+    /// worker while they wait, so each is written once).
+    pub fn batch_json(messages: &[String]) -> String {
+        format!("{{\"Batch\":[{}]}}", messages.join(","))
+    }
 }
 
 /// A request with the id its answer will carry.
@@ -295,4 +306,46 @@ pub struct ToWorker {
     pub id: u32,
     /// The request.
     pub request: Request,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_of_messages_written_as_json_reads_back_in_order() {
+        let messages = vec![
+            FromWorker::Reply {
+                id: 7,
+                reply: Box::new(Reply::Loaded {
+                    report: None,
+                    cancelled: true,
+                    read_error: Some("gone \"quoted\"".into()),
+                }),
+                memory: 1024.0,
+                version: 3,
+            },
+            FromWorker::Progress {
+                id: 8,
+                bytes: 10.0,
+                events: 2,
+            },
+            FromWorker::Warm,
+        ];
+        let texts: Vec<String> = messages
+            .iter()
+            .map(|m| serde_json::to_string(m).unwrap())
+            .collect();
+        let back: FromWorker = serde_json::from_str(&FromWorker::batch_json(&texts)).unwrap();
+        let FromWorker::Batch(back) = back else {
+            panic!("not a batch: {back:?}");
+        };
+        assert_eq!(
+            back.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>(),
+            messages
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+        );
+    }
 }

@@ -225,12 +225,17 @@ impl FileStream {
 impl Drop for FileStream {
     fn drop(&mut self) {
         let _ = with_reader(|reader| {
+            let incoming = reader.files.remove(&self.id);
             // Cancelled first, so that a buffer lent back below is not taken by a read of
-            // this file.
-            let m = message(&[("kind", &"cancel".into()), ("id", &self.id.into())]);
-            let _ = reader.worker.post_message(&m);
+            // this file; unless its last slice came, when the reader is done with it (a
+            // message saved per file: posting one costs the worker tens of microseconds
+            // here, most of it waking the other thread).
+            if !incoming.as_ref().is_some_and(|i| i.ended) {
+                let m = message(&[("kind", &"cancel".into()), ("id", &self.id.into())]);
+                let _ = reader.worker.post_message(&m);
+            }
             // Slices sent and not taken: their buffers go back.
-            if let Some(incoming) = reader.files.remove(&self.id) {
+            if let Some(incoming) = incoming {
                 for slice in incoming.ready.into_iter().flatten() {
                     lend(&reader.worker, &slice.buffer());
                 }

@@ -124,6 +124,32 @@ test('files and a folder dropped together through the browser\'s drag and drop l
   expect(await page.evaluate(() => window.__asked)).toBe(4);
 });
 
+test('the worker answers a run of small-file loads in batches, not a message a file', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { root, events } = trail(1000);
+  // Counts the messages the page hears from the engine's worker.
+  await page.addInitScript(() => {
+    window.__heard = 0;
+    const Original = window.Worker;
+    window.Worker = class extends Original {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', () => { window.__heard += 1; });
+      }
+    };
+  });
+  await openApp(page);
+  const before = await page.evaluate(() => window.__heard);
+  await dropFolder(page, root);
+  await expect(page.getByTestId('app')).toHaveAttribute('data-busy', 'true');
+  await idle(page);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(events));
+  // One message a file (and more for progress and views) before; a few files' answers
+  // to a message now (held back 8 ms at most, while more loads wait).
+  const heard = (await page.evaluate(() => window.__heard)) - before;
+  expect(heard).toBeLessThan(750);
+});
+
 test('Cancel while a dropped folder\'s files are being found stops the walk; nothing loads', async ({ page }) => {
   test.setTimeout(180_000);
   // (Walking 5,000 files takes a few seconds here: the Cancel lands in the middle.)
