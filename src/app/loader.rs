@@ -19,7 +19,7 @@ use web_sys::{DataTransfer, File, FileSystemDirectoryEntry, FileSystemEntry, Fil
 use super::client::{file_from_bytes, PendingLoad};
 use super::state::AppState;
 use crate::worker::protocol::Reply;
-use crate::worker::read_slice;
+use crate::worker::{next_task, read_slice};
 
 /// Something to load.
 pub enum Source {
@@ -378,25 +378,6 @@ async fn warm_sizes(items: &[Source], progress: LoadProgress) -> f64 {
     }
     progress.sized.update(|n| *n += sized);
     total
-}
-
-/// Resolves in a new task of the page (a message to itself: unlike a timer, never
-/// delayed to 4 ms when chained).
-async fn next_task() {
-    let promise = Promise::new(
-        &mut |resolve, _reject| match web_sys::MessageChannel::new() {
-            Ok(channel) => {
-                channel.port1().set_onmessage(Some(resolve.unchecked_ref()));
-                if channel.port2().post_message(&JsValue::NULL).is_err() {
-                    let _ = resolve.call0(&JsValue::NULL);
-                }
-            }
-            Err(_) => {
-                let _ = resolve.call0(&JsValue::NULL);
-            }
-        },
-    );
-    let _ = JsFuture::from(promise).await;
 }
 
 /// The size of a source as stored (compressed for gzip).

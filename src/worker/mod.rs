@@ -12,7 +12,7 @@ pub mod reader;
 pub mod warm;
 
 use js_sys::Uint8Array;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
@@ -33,6 +33,26 @@ pub fn read_slice(
         let buffer = reading?.await?;
         Ok(Uint8Array::new(&buffer))
     }
+}
+
+/// Resolves in a new task of this thread (the page's or a worker's), after the messages
+/// and input that came meanwhile have been handled: a message to itself (unlike a
+/// timer, never delayed to 4 ms when chained).
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(
+        &mut |resolve, _reject| match web_sys::MessageChannel::new() {
+            Ok(channel) => {
+                channel.port1().set_onmessage(Some(resolve.unchecked_ref()));
+                if channel.port2().post_message(&JsValue::NULL).is_err() {
+                    let _ = resolve.call0(&JsValue::NULL);
+                }
+            }
+            Err(_) => {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        },
+    );
+    let _ = JsFuture::from(promise).await;
 }
 
 /// The worker's loader script, relative to the page.

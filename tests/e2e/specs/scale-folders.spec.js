@@ -150,6 +150,39 @@ test('the worker answers a run of small-file loads in batches, not a message a f
   expect(heard).toBeLessThan(750);
 });
 
+test('while small files read ahead load one after another, the page is still answered: rows show before the last file', async ({ page }) => {
+  test.setTimeout(120_000);
+  // 30 .json.gz files of 6,000 events each, all small enough to be read whole and ahead.
+  const dir = tempDir('ts-ahead-');
+  const files = [];
+  for (let f = 0; f < 30; f++) {
+    const records = [];
+    for (let k = 0; k < 6000; k++) records.push(JSON.stringify(event(f * 6000 + k)));
+    const file = path.join(dir, `part-${String(f).padStart(2, '0')}.json.gz`);
+    fs.writeFileSync(file, zlib.gzipSync(Buffer.from(`{"Records":[${records.join(',')}]}`), { level: 1 }));
+    files.push(file);
+  }
+  await openApp(page);
+  // The events counted when the first row shows.
+  await page.evaluate(() => {
+    window.__atFirstRow = null;
+    new MutationObserver((_, mo) => {
+      if (document.querySelector('[data-testid="event-row"]')) {
+        window.__atFirstRow = Number(document.querySelector('[data-testid="event-count"]').dataset.value);
+        mo.disconnect();
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  await page.getByTestId('file-input').setInputFiles(files);
+  await idle(page);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(30 * 6000));
+  // Shown with the first files' events, not after the last (the worker hears the page
+  // between loads; before, every file read ahead loaded first).
+  const atFirstRow = await page.evaluate(() => window.__atFirstRow);
+  expect(atFirstRow).toBeGreaterThan(0);
+  expect(atFirstRow).toBeLessThan(30 * 6000);
+});
+
 test('Cancel while a dropped folder\'s files are being found stops the walk; nothing loads', async ({ page }) => {
   test.setTimeout(180_000);
   // (Walking 5,000 files takes a few seconds here: the Cancel lands in the middle.)
