@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn a_batch_of_messages_written_as_json_reads_back_in_order() {
-        let messages = vec![
+        let messages = [
             FromWorker::Reply {
                 id: 7,
                 reply: Box::new(Reply::Loaded {
@@ -334,9 +334,10 @@ mod tests {
         ];
         let texts: Vec<String> = messages
             .iter()
-            .map(|m| serde_json::to_string(m).unwrap())
+            .map(|m| serde_json::to_string(m).expect("every message is JSON"))
             .collect();
-        let back: FromWorker = serde_json::from_str(&FromWorker::batch_json(&texts)).unwrap();
+        let back: FromWorker =
+            serde_json::from_str(&FromWorker::batch_json(&texts)).expect("a batch reads back");
         let FromWorker::Batch(back) = back else {
             panic!("not a batch: {back:?}");
         };
