@@ -161,6 +161,11 @@ pub fn run() {
             .map(|s| (*s).to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".into());
+        // The answers held back go first, in a message of their own: the page keeps the
+        // files they loaded (to load them again into the next worker) only once its load
+        // loop has run, after the message's task, and in one message with this, they
+        // were not yet kept when it started the next worker, and were lost.
+        post_held();
         post(&FromWorker::Crashed { message });
     }));
     let host = Rc::new(Host::new());
@@ -371,7 +376,7 @@ fn hold_back(msg: &FromWorker) {
 
 /// Posts the messages held back, if any.
 fn post_held() {
-    let held = HELD.with(|held| std::mem::take(&mut held.borrow_mut().0));
+    let held = take_held();
     match held.len() {
         0 => {}
         1 => post_text(held.into_iter().next().unwrap_or_default()),
@@ -379,14 +384,19 @@ fn post_held() {
     }
 }
 
-/// `text` (a message as JSON) after the messages held back, in one message.
-fn with_held(text: String) -> String {
-    // (The panic hook posts too: a message it cannot hold is posted alone.)
-    let held = HELD.with(|held| {
+/// The messages held back, taken. (The panic hook posts too, and may come while they are
+/// being taken: then there are none.)
+fn take_held() -> Vec<String> {
+    HELD.with(|held| {
         held.try_borrow_mut()
             .map(|mut h| std::mem::take(&mut h.0))
             .unwrap_or_default()
-    });
+    })
+}
+
+/// `text` (a message as JSON) after the messages held back, in one message.
+fn with_held(text: String) -> String {
+    let held = take_held();
     if held.is_empty() {
         return text;
     }
