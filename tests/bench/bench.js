@@ -98,6 +98,16 @@ function initScript() {
     new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-busy'] });
     return s;
   };
+  // The long tasks during what `__watch` timed: how many, the longest, and the three
+  // longest with when they started (ms after its start).
+  window.__tasksDuring = (s) => {
+    const during = window.__longtasks.filter(([t, d]) => t + d >= s.start && t <= s.done);
+    return {
+      longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
+      top: [...during].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - s.start).toFixed(0)}`),
+      longTasks: during.length,
+    };
+  };
 }
 
 /** Peak resident set of a process, in bytes (VmHWM), and resetting it. */
@@ -201,14 +211,10 @@ async function trailscopeLoad(page, cdp, files) {
   await sampler;
   return page.evaluate((peakHeap) => {
     const s = window.__load;
-    const during = window.__longtasks.filter(([t, d]) => t + d >= s.start && t <= s.done);
     return {
       elapsed: s.done - s.start,
       firstRow: s.mark == null ? null : s.mark - s.start,
-      longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
-      // The three longest, with when they started (ms after the files were chosen).
-      top: [...during].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - s.start).toFixed(0)}`),
-      longTasks: during.length,
+      ...window.__tasksDuring(s),
       events: Number(document.querySelector('[data-testid="event-count"]').dataset.value),
       wasm: window.__wasmBytes(),
       heap: peakHeap,
@@ -231,16 +237,21 @@ async function folderDrop(page, cdp, dir) {
   await page.waitForFunction(() => window.__drop.done != null, null, { timeout: 0, polling: 250 });
   return page.evaluate(() => {
     const s = window.__drop;
-    const during = window.__longtasks.filter(([t, d]) => t + d >= s.start && t <= s.done);
     return {
       elapsed: s.done - s.start,
       finding: s.mark == null ? null : s.mark - s.start,
-      top: [...during].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, d]) => `${d.toFixed(0)} ms at ${(t - s.start).toFixed(0)}`),
-      longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0,
+      ...window.__tasksDuring(s),
       events: Number(document.querySelector('[data-testid="event-count"]').dataset.value),
       files: Number(document.querySelector('.ts-files .ts-panel__count')?.textContent || 0),
     };
   });
+}
+
+/** Reads `files` once (into the system's file cache, as far as it holds them); the ms it took. */
+function readFirst(files) {
+  const start = Date.now();
+  for (const f of files) fs.readFileSync(f);
+  return Date.now() - start;
 }
 
 /** Every log file (.json, .json.gz) under `dir`, by path. */
@@ -388,9 +399,7 @@ async function main() {
       // The files are read once first, so that Trailscope and the baseline after it find
       // them alike in the system's file cache (as far as it holds them: on this machine
       // about 1 GB, and its disk read cold files at 70 to 400 MB/s over a day).
-      const readStart = Date.now();
-      for (const f of files) fs.readFileSync(f);
-      const preRead = Date.now() - readStart;
+      const preRead = readFirst(files);
       console.error(`   read first: ${ms(preRead)} (${(onDisk / MB / (preRead / 1000)).toFixed(0)} MB/s)`);
       // Trailscope loads first, into a fresh page, so the page's memory is its own and
       // not what the baseline's JSON.parse garbage left resident; the baseline runs
@@ -430,9 +439,7 @@ async function main() {
     const files = filesUnder(folder.dir);
     const onDisk = files.reduce((s, f) => s + fs.statSync(f).size, 0);
     console.error(`== folder ${folder.label}: ${files.length} files, ${fmtMB(onDisk)} on disk`);
-    const readStart = Date.now();
-    for (const f of files) fs.readFileSync(f);
-    console.error(`   read first: ${ms(Date.now() - readStart)}`);
+    console.error(`   read first: ${ms(readFirst(files))}`);
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript(initScript);
     const page = await openPage(context, o.url);

@@ -41,10 +41,10 @@ function trail(count, damaged = new Set()) {
   return { root, names, events };
 }
 
-/** Drops `dir` on the middle of the page as a person drops a folder. */
-async function dropFolder(page, dir) {
+/** Drops `paths` (folders or files) on the middle of the page as a person drops them. */
+async function drop(page, ...paths) {
   const cdp = await page.context().newCDPSession(page);
-  const data = { items: [], files: [dir], dragOperationsMask: 1 };
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
   for (const type of ['dragEnter', 'dragOver', 'drop']) {
     await cdp.send('Input.dispatchDragEvent', { type, x: 720, y: 450, data });
   }
@@ -58,7 +58,7 @@ test('a dropped folder of 1,200 files loads whole; 500 are listed, those that di
   const damaged = new Set([7, 640, 1111]);
   const { root, names, events } = trail(1200, damaged);
   await openApp(page);
-  await dropFolder(page, root);
+  await drop(page, root);
   await expect(page.getByTestId('app')).toHaveAttribute('data-busy', 'true');
   await idle(page);
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(events));
@@ -94,7 +94,7 @@ test('a dropped folder is walked through its handles, or through its entries whe
     const p = handles ? page : await page.context().newPage();
     await countHandleWalks(p, handles);
     await openApp(p);
-    await dropFolder(p, root);
+    await drop(p, root);
     await expect(p.getByTestId('app')).toHaveAttribute('data-busy', 'true');
     await idle(p);
     await expect(p.getByTestId('event-count')).toHaveAttribute('data-value', String(events));
@@ -113,11 +113,7 @@ test('files and a folder dropped together through the browser\'s drag and drop l
   fs.writeFileSync(loose, JSON.stringify({ Records: [event(900), event(901)] }));
   await countHandleWalks(page, true);
   await openApp(page);
-  const cdp = await page.context().newCDPSession(page);
-  const data = { items: [], files: [loose, root], dragOperationsMask: 1 };
-  for (const type of ['dragEnter', 'dragOver', 'drop']) {
-    await cdp.send('Input.dispatchDragEvent', { type, x: 720, y: 450, data });
-  }
+  await drop(page, loose, root);
   await idle(page);
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(events + 2));
   expect(await rows(page).evaluateAll((els) => els.map((e) => e.dataset.name))).toEqual(['loose.json', ...names]);
@@ -140,7 +136,7 @@ test('the worker answers a run of small-file loads in batches, not a message a f
   });
   await openApp(page);
   const before = await page.evaluate(() => window.__heard);
-  await dropFolder(page, root);
+  await drop(page, root);
   await expect(page.getByTestId('app')).toHaveAttribute('data-busy', 'true');
   await idle(page);
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(events));
@@ -185,10 +181,10 @@ test('while small files read ahead load one after another, the page is still ans
 
 test('Cancel while a dropped folder\'s files are being found stops the walk; nothing loads', async ({ page }) => {
   test.setTimeout(180_000);
-  // (Walking 5,000 files takes a few seconds here: the Cancel lands in the middle.)
+  // (Walking 5,000 files takes one to a few seconds here: the Cancel lands in the middle.)
   const { root } = trail(5000);
   await openApp(page);
-  await dropFolder(page, root);
+  await drop(page, root);
   const scan = page.getByTestId('load-scan');
   // Some files found, their sizes not read yet: the walk is under way.
   await expect.poll(async () => Number(await scan.getAttribute('data-found')), { intervals: [20] }).toBeGreaterThan(0);
