@@ -283,7 +283,10 @@ pub fn EventTable() -> impl IntoView {
         <div class="ts-table" class:ts-table--empty=move || empty.get()>
             <div class="ts-table__toolbar">
                 <span class="ts-table__count">
-                    {move || format!("{} events in view", group_digits(total.get() as u64))}
+                    {move || {
+                        let n = total.get();
+                        format!("{} {} in view", group_digits(n as u64), if n == 1 { "event" } else { "events" })
+                    }}
                 </span>
                 {move || param_note.get().map(|n| view! {
                     <span class="ts-table__params-note" data-testid="param-note">
@@ -453,6 +456,15 @@ fn cells_of(state: AppState, data: &RowData, cols: &[Col]) -> Vec<Cell> {
         .collect()
 }
 
+/// A cell as plain elements: a row rebuilds its list of them when its cells change,
+/// which sets only what differs (a new parameter column adds its cells, an unchanged
+/// cell is left alone), with no effect per cell to create and run.
+fn cell_view(c: &Cell) -> impl IntoView {
+    view! {
+        <span class=c.class.clone() data-path=c.path.clone() title=c.title.clone()>{c.text.clone()}</span>
+    }
+}
+
 /// The row at position `pos` of the view: whichever event the view has there, as the
 /// worker sent it (a placeholder row, without `event-row`, until it has).
 fn row_view(
@@ -472,18 +484,6 @@ fn row_view(
             None => Vec::new(),
         })
     });
-    let count = Memo::new(move |_| cells.with(Vec::len));
-    let cell = move |k: usize| {
-        let read =
-            move |f: fn(&Cell) -> String| cells.with(|v| v.get(k).map(f).unwrap_or_default());
-        view! {
-            <span
-                class=move || read(|c| c.class.clone())
-                data-path=move || cells.with(|v| v.get(k).and_then(|c| c.path.clone()))
-                title=move || read(|c| c.title.clone())
-            >{move || read(|c| c.text.clone())}</span>
-        }
-    };
     view! {
         <div
             class="ts-table__row"
@@ -516,7 +516,7 @@ fn row_view(
                     {move || if failed.get() { "✖" } else { "" }}
                 </span>
             </Show>
-            <For each=move || 0..count.get() key=|k| *k children=cell/>
+            {move || cells.with(|v| v.iter().map(cell_view).collect_view())}
         </div>
     }
 }
