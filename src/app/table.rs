@@ -80,6 +80,34 @@ impl Col {
     }
 }
 
+/// Where parameter columns go among the base columns: the operation's parameters are
+/// the point of a per-service view, so right after the event name (or the time),
+/// before the generic columns.
+fn params_at(base: &[Col]) -> usize {
+    base.iter()
+        .position(|c| *c == Col::Base(Column::EventName))
+        .or_else(|| base.iter().position(|c| *c == Col::Base(Column::Time)))
+        .map_or(0, |i| i + 1)
+}
+
+/// The positions of the parameter columns in `cols` (an empty range where they would
+/// go when there are none).
+fn param_span(cols: &[Col]) -> std::ops::Range<usize> {
+    match cols.iter().position(|c| matches!(c, Col::Param(_))) {
+        Some(a) => {
+            let n = cols[a..]
+                .iter()
+                .take_while(|c| matches!(c, Col::Param(_)))
+                .count();
+            a..a + n
+        }
+        None => {
+            let at = params_at(cols);
+            at..at
+        }
+    }
+}
+
 fn template(cols: &[Col]) -> String {
     let mut t = String::from("1.75rem");
     for c in cols {
@@ -229,13 +257,7 @@ pub fn EventTable() -> impl IntoView {
     });
     let cols = Memo::new(move |_| {
         let mut out: Vec<Col> = state.columns.get().into_iter().map(Col::Base).collect();
-        // The operation's parameters are the point of a per-service view: they go right
-        // after the event name (or the time), before the generic columns.
-        let at = out
-            .iter()
-            .position(|c| *c == Col::Base(Column::EventName))
-            .or_else(|| out.iter().position(|c| *c == Col::Base(Column::Time)))
-            .map_or(0, |i| i + 1);
+        let at = params_at(&out);
         let params: Vec<Col> = state
             .with_data(|d| d.params.clone())
             .into_iter()
@@ -456,6 +478,14 @@ fn cells_of(state: AppState, data: &RowData, cols: &[Col]) -> Vec<Cell> {
         .collect()
 }
 
+/// A part of a row's cells (see [`row_view`]).
+#[derive(Clone, Copy)]
+enum Part {
+    Before,
+    Params,
+    After,
+}
+
 /// A cell as plain elements: a row rebuilds its list of them when its cells change,
 /// which sets only what differs (a new parameter column adds its cells, an unchanged
 /// cell is left alone), with no effect per cell to create and run.
@@ -484,6 +514,26 @@ fn row_view(
             None => Vec::new(),
         })
     });
+    // The cells in three lists, before, of and after the parameter columns: columns that
+    // come or go in the middle (a new operation's parameters) add or remove their own
+    // cells and leave the others as they are, instead of shifting every later cell.
+    let part = move |part: Part| {
+        move || {
+            cells.with(|v| {
+                let params = cols.with(|c| param_span(c));
+                let range = match part {
+                    Part::Before => 0..params.start,
+                    Part::Params => params,
+                    Part::After => params.end..v.len(),
+                };
+                v.get(range)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(cell_view)
+                    .collect_view()
+            })
+        }
+    };
     view! {
         <div
             class="ts-table__row"
@@ -516,7 +566,9 @@ fn row_view(
                     {move || if failed.get() { "✖" } else { "" }}
                 </span>
             </Show>
-            {move || cells.with(|v| v.iter().map(cell_view).collect_view())}
+            {part(Part::Before)}
+            {part(Part::Params)}
+            {part(Part::After)}
         </div>
     }
 }

@@ -171,6 +171,22 @@ test('per-service parameter columns for the seed operations', async ({ page }) =
   await idle(page);
   const column = (p) => page.locator(`[data-testid="param-column"][data-path="${p}"]`);
   const cell = (p) => page.getByTestId('event-row').first().locator(`[data-path="${p}"]`);
+  // Every row's cells line up with the headers, base and parameter columns alike, as
+  // parameter columns come, change and go (a row keeps its cells in three lists).
+  const columnsOf = () => page.evaluate(() => {
+    const heads = [...document.querySelectorAll('[data-testid="column-header"], [data-testid="param-column"]')]
+      .map((h) => h.dataset.column ?? `param ${h.dataset.path}`);
+    const rows = [...document.querySelectorAll('[data-testid="event-row"]')].map((r) => [...r.querySelectorAll('.ts-table__td:not(.ts-table__td--mark)')]
+      .map((c) => (c.dataset.path ? `param ${c.dataset.path}` : [...c.classList].find((k) => k.startsWith('ts-table__td--')).slice('ts-table__td--'.length))));
+    return { heads, rows };
+  });
+  const aligned = async () => {
+    await idle(page);
+    const { heads, rows } = await columnsOf();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r).toEqual(heads);
+    return heads;
+  };
 
   // Mixed services: no parameter columns.
   await expect(page.getByTestId('param-column')).toHaveCount(0);
@@ -181,6 +197,8 @@ test('per-service parameter columns for the seed operations', async ({ page }) =
   }
   await expect(cell('requestParameters.alarmName')).toHaveText('CloudTrail Test Alarm');
   await expect(cell('requestParameters.comparisonOperator')).toHaveText('GreaterThanThreshold');
+  const heads = await aligned();
+  expect(heads.indexOf('param requestParameters.alarmName')).toBe(heads.indexOf('event-name') + 1);
 
   await query(page, 'eventName:GetResourceMetrics');
   await expect(column('requestParameters.periodInSeconds')).toHaveCount(1);
@@ -196,6 +214,7 @@ test('per-service parameter columns for the seed operations', async ({ page }) =
   await query(page, 'eventName:CreateExportTask');
   await expect(cell('requestParameters.from')).toHaveText('1970-01-01 00:00:00 (0)');
   await expect(cell('requestParameters.to')).toHaveText('1973-11-29 21:33:09.012 (123456789012)');
+  await aligned();
 
   // A group of one operation gets its columns too.
   await query(page, '');
@@ -204,4 +223,8 @@ test('per-service parameter columns for the seed operations', async ({ page }) =
   await idle(page);
   await expect(column('requestParameters.profilingGroupName')).toHaveCount(1);
   await expect(page.getByTestId('event-row')).toHaveCount(2);
+  await aligned();
+  await page.getByTestId('group-by').selectOption('');
+  await expect(page.getByTestId('param-column')).toHaveCount(0);
+  expect((await aligned()).some((h) => h.startsWith('param'))).toBe(false);
 });
