@@ -669,16 +669,16 @@ async fn walk_handle(
         _ => return false,
     };
     let mut found = Vec::new();
+    let mut folders = Vec::new();
     if root.kind() == "file" {
         let mut files = vec![Found {
             path: root.name(),
             ask: Box::new(move || root.get_file()),
         }];
         take_files(&mut files, progress, &mut found).await;
-        out.extend(found);
-        return true;
+    } else {
+        folders.push((root.name(), root));
     }
-    let mut folders = vec![(root.name(), root)];
     while !folders.is_empty() && !progress.cancel.get_untracked() {
         // A few folders are listed at once: each step of a listing waits on the
         // browser, and their waits overlap.

@@ -376,11 +376,16 @@ fn hold_back(msg: &FromWorker) {
 
 /// Posts the messages held back, if any.
 fn post_held() {
-    let held = take_held();
-    match held.len() {
-        0 => {}
-        1 => post_text(held.into_iter().next().unwrap_or_default()),
-        _ => post_text(FromWorker::batch_json(&held)),
+    if let Some(text) = batched(take_held()) {
+        post_text(text);
+    }
+}
+
+/// Messages (as JSON) as one message: none, the one, or a [`FromWorker::Batch`].
+fn batched(mut texts: Vec<String>) -> Option<String> {
+    match texts.len() {
+        0 | 1 => texts.pop(),
+        _ => Some(FromWorker::batch_json(&texts)),
     }
 }
 
@@ -396,13 +401,9 @@ fn take_held() -> Vec<String> {
 
 /// `text` (a message as JSON) after the messages held back, in one message.
 fn with_held(text: String) -> String {
-    let held = take_held();
-    if held.is_empty() {
-        return text;
-    }
-    let mut all = held;
+    let mut all = take_held();
     all.push(text);
-    FromWorker::batch_json(&all)
+    batched(all).unwrap_or_default()
 }
 
 /// How long loads run one after another at most before the page's messages are heard.
