@@ -81,7 +81,8 @@ pub fn LoadPanel() -> impl IntoView {
 }
 
 /// While files load: the file being read, bytes read of the total, MB/s, events so far,
-/// and Cancel (stops at the next chunk and keeps what was loaded).
+/// the files found so far while folders are still walked, and Cancel (stops at the next
+/// chunk and keeps what was loaded).
 #[component]
 fn LoadProgressLine() -> impl IntoView {
     let state = expect_state();
@@ -100,7 +101,8 @@ fn LoadProgressLine() -> impl IntoView {
 }
 
 /// Before any bytes are read: the files found in the folders dropped, then the files
-/// whose sizes are known, and Cancel (a folder of many thousand files takes seconds).
+/// whose sizes are known, and Cancel (a folder of many thousand files takes seconds;
+/// its first files load while the rest are found, and the figures show then).
 #[component]
 fn ScanLine() -> impl IntoView {
     let state = expect_state();
@@ -160,6 +162,8 @@ struct Figures {
     files: (u32, u32),
     current: String,
     started: f64,
+    /// Files found so far while dropped folders are still walked.
+    finding: Option<u32>,
 }
 
 /// How often the progress line is redrawn. The figures change with every chunk and
@@ -179,6 +183,7 @@ fn ProgressFigures() -> impl IntoView {
         files: p.files.get_untracked(),
         current: p.current.get_untracked(),
         started: p.started.get_untracked(),
+        finding: (p.scanning.get_untracked() > 0).then(|| p.found.get_untracked()),
     };
     let figures = RwSignal::new(read());
     let redraw = gloo::timers::callback::Interval::new(REDRAW_MS, move || {
@@ -194,8 +199,14 @@ fn ProgressFigures() -> impl IntoView {
         figures.with(|f| {
             let secs = ((loader::now() - f.started) / 1000.0).max(0.001);
             let (files, done) = f.files;
+            let finding = match f.finding {
+                Some(found) => {
+                    format!(" · finding files: {} found", group_digits(u64::from(found)))
+                }
+                None => String::new(),
+            };
             format!(
-                "{} of {} MB · {:.0} MB/s · {} events · file {} of {}",
+                "{} of {} MB · {:.0} MB/s · {} events · file {} of {}{finding}",
                 mb(f.bytes),
                 mb(f.total),
                 f.bytes / 1e6 / secs,

@@ -4,10 +4,14 @@
 //! Loading is one file at a time: the `File` goes to the engine's worker, which reads and
 //! parses it off the page's thread and reports progress; views are refreshed now and then
 //! during a long batch and once at its end, so they recompute a few times, not once per
-//! file. Folders are walked here first; each file is checked against the memory plan
-//! just before it is sent, before anything of it is read.
+//! file. Folders are walked here, and their files load as they are found; each file is
+//! checked against the memory plan just before it is sent, before anything of it is read.
 
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::rc::Rc;
+
+use futures_channel::oneshot;
 
 use js_sys::{Array, Promise, Uint8Array};
 use leptos::prelude::*;
@@ -130,6 +134,9 @@ impl Default for LoadProgress {
 
 /// Loads sources in order, in the background. Marks the app busy at once (before the
 /// first await) so a test or a person never sees an idle page with a load pending.
+///
+/// Dropped folders are walked while the files found first load (see [`find`]): the walk
+/// is the page's work and the loading the worker's, and they overlap.
 pub fn load(state: AppState, sources: Vec<Source>) {
     if sources.is_empty() {
         return;
@@ -140,57 +147,14 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         progress.started.set(now());
     }
     state.loading.update(|n| *n += 1);
+    let feed = Rc::new(Feed::default());
+    progress.scanning.update(|n| *n += 1);
+    wasm_bindgen_futures::spawn_local(find(sources, progress, feed.clone()));
     wasm_bindgen_futures::spawn_local(async move {
-        // Folders are walked first, so the totals and the memory plan cover every file.
-        // (Cancel stops the walk and the sizes: what was found is named as not loaded.)
-        progress.scanning.update(|n| *n += 1);
-        let mut items = Vec::new();
-        for source in sources {
-            // (A dropped item is walked through its handle where the browser gives one:
-            // about three times faster than through its entry, see [`walk_handle`].)
-            let source = match source {
-                Source::Dropped(handle, fallback) => {
-                    let mut files = Vec::new();
-                    let walked = walk_handle(handle, progress, &mut files).await;
-                    items.extend(files.into_iter().map(|(n, f)| Source::File(n, f)));
-                    if walked {
-                        continue;
-                    }
-                    *fallback
-                }
-                other => other,
-            };
-            match source {
-                Source::Entry(entry) => {
-                    let mut files = Vec::new();
-                    walk(entry, progress, &mut files).await;
-                    items.extend(files.into_iter().map(|(n, f)| Source::File(n, f)));
-                }
-                other => {
-                    progress.found.update(|n| *n += 1);
-                    items.push(other);
-                }
-            }
-        }
-        let total = warm_sizes(&items, progress).await;
-        progress.scanning.update(|n| *n = n.saturating_sub(1));
-        // The rate shown is of reading: its clock starts with the first bytes, not with
-        // the walk (unless another batch is reading already).
-        if progress.bytes.get_untracked() == 0.0 {
-            progress.started.set(now());
-        }
-        if progress.cancel.get_untracked() {
-            // (Before the plan: it would read every size not read yet, in one task.)
-            for source in items.drain(..) {
-                skip(state, &source, CANCELLED);
-            }
-        }
-        progress.total.update(|t| *t += total);
-        progress.files.update(|(n, _)| *n += items.len() as u32);
         // Planned a few files at a time, so the first file starts once the first
         // [`SNIFF_BATCH`] files' first bytes are known, not every file's (for 250 files:
         // 79 to 105 ms from the drop to the first file sent, against 329 to 356).
-        let mut plan = Plan::new(state, items);
+        let mut plan = Plan::new(state, feed);
 
         let mut last_publish = now();
         // Files are sent ahead of their turn (the worker answers views before the files
@@ -200,7 +164,9 @@ pub fn load(state: AppState, sources: Vec<Source>) {
         let mut ahead: VecDeque<Started> = VecDeque::new();
         loop {
             while wants_more(&ahead) && !progress.cancel.get_untracked() {
-                let Some((source, expect)) = plan.next().await else {
+                // (While files load, only files found already are sent; with none
+                // loading, the plan waits for the walk to find more.)
+                let Some((source, expect)) = plan.next(ahead.is_empty()).await else {
                     break;
                 };
                 // (Cancel may have come while the plan read first bytes.)
@@ -277,12 +243,130 @@ pub fn load(state: AppState, sources: Vec<Source>) {
                 last_publish = now();
             }
         }
-        for source in plan.rest() {
+        // What was found and not sent when loading was cancelled (the walk stops too).
+        for source in plan.rest().await {
             skip(state, &source, CANCELLED);
         }
         state.engine.publish();
         state.loading.update(|n| *n = n.saturating_sub(1));
     });
+}
+
+/// The files of a batch, handed from [`find`] to the batch's [`Plan`] as they are found
+/// and their sizes read.
+#[derive(Default)]
+struct Feed {
+    found: RefCell<Vec<Source>>,
+    /// Nothing more will be found.
+    closed: Cell<bool>,
+    waiting: RefCell<Option<oneshot::Sender<()>>>,
+}
+
+impl Feed {
+    fn push(&self, found: Vec<Source>) {
+        self.found.borrow_mut().extend(found);
+        self.wake();
+    }
+
+    fn close(&self) {
+        self.closed.set(true);
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(tx) = self.waiting.borrow_mut().take() {
+            let _ = tx.send(());
+        }
+    }
+
+    fn take(&self) -> Vec<Source> {
+        std::mem::take(&mut *self.found.borrow_mut())
+    }
+
+    /// Waits until something is found or nothing more will be.
+    async fn more(&self) {
+        if !self.found.borrow().is_empty() || self.closed.get() {
+            return;
+        }
+        let (tx, rx) = oneshot::channel();
+        *self.waiting.borrow_mut() = Some(tx);
+        let _ = rx.await;
+    }
+}
+
+/// Finds the files of `sources` in order (walking dropped folders) and hands them to
+/// `feed` a folder's files at a time, with their sizes read (counted in the progress's
+/// totals), then closes it. Stops when loading is cancelled; what it found is handed on
+/// all the same, to be named as not loaded.
+async fn find(sources: Vec<Source>, progress: LoadProgress, feed: Rc<Feed>) {
+    let mut finder = Finder {
+        progress,
+        feed,
+        loose: Vec::new(),
+        handed: false,
+    };
+    for source in sources {
+        if progress.cancel.get_untracked() {
+            break;
+        }
+        // (A dropped item is walked through its handle where the browser gives one:
+        // about three times faster than through its entry, see [`walk_handle`].)
+        let source = match source {
+            Source::Dropped(handle, fallback) => {
+                if walk_handle(handle, &mut finder).await {
+                    continue;
+                }
+                *fallback
+            }
+            other => other,
+        };
+        match source {
+            Source::Entry(entry) => walk(entry, &mut finder).await,
+            other => {
+                progress.found.update(|n| *n += 1);
+                finder.loose.push(other);
+            }
+        }
+    }
+    finder.hand(Vec::new()).await;
+    progress.scanning.update(|n| *n = n.saturating_sub(1));
+    finder.feed.close();
+}
+
+/// What [`find`] has found and not handed on yet.
+struct Finder {
+    progress: LoadProgress,
+    feed: Rc<Feed>,
+    /// Files and texts given as they are, handed on with the next files a walk finds
+    /// (or at the end), so the batch keeps their order.
+    loose: Vec<Source>,
+    /// Whether anything was handed on yet.
+    handed: bool,
+}
+
+impl Finder {
+    /// Hands on the loose sources and then `files` (found by a walk), once their sizes
+    /// are read.
+    async fn hand(&mut self, files: Vec<(String, File)>) {
+        let mut items = std::mem::take(&mut self.loose);
+        items.extend(files.into_iter().map(|(n, f)| Source::File(n, f)));
+        if items.is_empty() {
+            return;
+        }
+        let total = warm_sizes(&items, self.progress).await;
+        let p = self.progress;
+        if !p.cancel.get_untracked() {
+            // The rate shown is of reading: its clock starts with the first bytes, not
+            // with the walk (unless another batch is reading already).
+            if !self.handed && p.bytes.get_untracked() == 0.0 {
+                p.started.set(now());
+            }
+            p.total.update(|t| *t += total);
+            p.files.update(|(n, _)| *n += items.len() as u32);
+        }
+        self.handed = true;
+        self.feed.push(items);
+    }
 }
 
 /// Whether another file is sent ahead (see [`SEND_AHEAD`]).
@@ -396,8 +480,15 @@ fn source_size(source: &Source) -> f64 {
 /// bytes, asked for [`SNIFF_BATCH`] files at a time as the plan reaches them; unless the
 /// batch fits even with every file taken as gzip, when names are enough (asking cost
 /// the page's thread about 0.6 ms a file: over a second for 2,000 small files).
+///
+/// The sources come from a [`Feed`] as they are found, so the batch's size is known
+/// only as the walk goes on: names are enough while every file found so far fits taken
+/// as gzip. Past that, the files planned by their names may hold more than planned (a
+/// gzip file not named `.gz`), so once they have loaded the plan takes the page's
+/// memory as measured, if more, before it goes on by first bytes.
 struct Plan {
     state: AppState,
+    feed: Rc<Feed>,
     items: VecDeque<Source>,
     /// Gzip or not, for the first items (those sniffed so far).
     gzip: VecDeque<bool>,
@@ -407,8 +498,16 @@ struct Plan {
     /// About how many bytes of text `items` hold (gzip counted decompressed; files not
     /// sniffed yet taken as gzip by their names).
     rest_text: f64,
+    /// The memory every source found would need, taken as gzip, from the memory at the
+    /// start; and the most one of them holds while it is parsed.
+    worst_need: f64,
+    worst_transient: f64,
     /// Whether first bytes are read at all (see above).
     sniff: bool,
+    /// Files were planned by their names: the memory is measured before the next one.
+    settle: bool,
+    /// Bytes of text planned so far.
+    planned_text: f64,
 }
 
 /// About how many bytes of text `source` holds, gzip or not.
@@ -435,29 +534,69 @@ fn named_gzip(source: &Source) -> bool {
 }
 
 impl Plan {
-    fn new(state: AppState, items: Vec<Source>) -> Plan {
+    fn new(state: AppState, feed: Rc<Feed>) -> Plan {
         let used = state.engine.memory.get_untracked();
-        let (worst_need, worst_transient) = items.iter().fold((0.0, 0.0_f64), |(n, t), s| {
-            let (need, transient) = cost(s, true);
-            (n + need, t.max(transient))
-        });
         Plan {
             used,
-            rest_text: items.iter().map(|s| text_estimate(s, named_gzip(s))).sum(),
-            sniff: used + worst_need + worst_transient > MEMORY_BUDGET,
+            worst_need: used,
+            worst_transient: 0.0,
+            rest_text: 0.0,
+            sniff: false,
+            settle: false,
+            planned_text: 0.0,
             state,
-            items: items.into(),
+            feed,
+            items: VecDeque::new(),
             gzip: VecDeque::new(),
             over: false,
         }
     }
 
+    /// Takes the sources found since the last call.
+    fn take_found(&mut self) {
+        let found = self.feed.take();
+        if found.is_empty() {
+            return;
+        }
+        for s in &found {
+            let (need, transient) = cost(s, true);
+            self.worst_need += need;
+            self.worst_transient = self.worst_transient.max(transient);
+            self.rest_text += text_estimate(s, named_gzip(s));
+        }
+        self.items.extend(found);
+        if !self.sniff && self.worst_need + self.worst_transient > MEMORY_BUDGET {
+            self.sniff = true;
+            self.settle = self.planned_text > 0.0;
+        }
+    }
+
     /// The next source that fits, with about how many bytes of text the batch holds
-    /// from it on (gzip counted decompressed; files not sniffed yet by their names).
-    async fn next(&mut self) -> Option<(Source, f64)> {
+    /// from it on (gzip counted decompressed; files not sniffed yet by their names; while
+    /// the walk goes on, as much again as planned so far, so that the worker's room
+    /// grows by doubling). With `wait` false (files are loading), `None` when nothing
+    /// found is ready to plan; with `wait` true, it waits for the walk, and `None` is the
+    /// end of the batch.
+    async fn next(&mut self, wait: bool) -> Option<(Source, f64)> {
         loop {
+            self.take_found();
+            if self.items.is_empty() {
+                if self.feed.closed.get() || !wait {
+                    return None;
+                }
+                self.feed.more().await;
+                continue;
+            }
+            if self.settle {
+                // (The files planned so far have loaded once none is loading.)
+                if !wait {
+                    return None;
+                }
+                self.used = self.used.max(self.state.engine.memory.get_untracked());
+                self.settle = false;
+            }
             // (Past the budget every file is skipped: no need to read their first bytes.)
-            if self.sniff && self.gzip.is_empty() && !self.items.is_empty() && !self.over {
+            if self.sniff && self.gzip.is_empty() && !self.over {
                 let n = self.items.len().min(SNIFF_BATCH);
                 let sniffed = sniff_gzip(self.items.range(..n)).await;
                 for (s, &gzip) in self.items.iter().zip(&sniffed) {
@@ -487,8 +626,13 @@ impl Plan {
             // (The files after it count only as far as the budget could take them: the
             // worker makes room ahead for this much.)
             let room = (MEMORY_BUDGET - self.used).max(0.0) / STORE_PER_INPUT_BYTE;
-            let later = self.rest_text.clamp(0.0, room);
-            return Some((source, text + later));
+            let later = if self.feed.closed.get() {
+                self.rest_text
+            } else {
+                self.rest_text.max(self.planned_text)
+            };
+            self.planned_text += text;
+            return Some((source, text + later.clamp(0.0, room)));
         }
     }
 
@@ -498,9 +642,16 @@ impl Plan {
         self.state.progress.file_done(size);
     }
 
-    /// The sources not planned yet.
-    fn rest(self) -> impl Iterator<Item = Source> {
-        self.items.into_iter()
+    /// The sources not planned: once the walk has stopped, every one it found.
+    async fn rest(self) -> Vec<Source> {
+        let mut rest: Vec<Source> = self.items.into();
+        loop {
+            rest.extend(self.feed.take());
+            if self.feed.closed.get() {
+                return rest;
+            }
+            self.feed.more().await;
+        }
     }
 }
 
@@ -652,71 +803,123 @@ struct Found {
     ask: Box<dyn Fn() -> Promise>,
 }
 
-/// Every file under a dropped handle, recursively, as [`walk`] finds those under an entry
-/// (same paths, same order, counted and cancelled alike). False, with nothing found, when
-/// the drop gave no handle; then the entry is walked.
+/// A folder's files (not asked for yet) and subfolders, each with its path in the drop.
+type Listing<T> = (Vec<Found>, Vec<(String, T)>);
+
+/// What an ordered walk ([`walk_ordered`]) has still to do: a run of one folder's files,
+/// a folder, or a folder whose listing has started.
+enum Step<T> {
+    Files(Vec<Found>),
+    Folder(String, T),
+    Listing(oneshot::Receiver<Listing<T>>),
+}
+
+/// Walks a dropped item (`first`) and hands its files on to `finder` in the order of
+/// their paths (the order sorting every path would give: the files panel lists them so,
+/// whichever walk found them), each run of a folder's files as soon as the walk is
+/// there. `list` lists a folder; the next [`FOLDERS_LISTED_AT_ONCE`] folders to come are
+/// listed at once (each step of a listing waits on the browser, and their waits overlap).
+/// Stops when loading is cancelled.
+async fn walk_ordered<T: 'static, F>(
+    first: Step<T>,
+    finder: &mut Finder,
+    list: impl Fn(String, T, LoadProgress) -> F,
+) where
+    F: std::future::Future<Output = Listing<T>> + 'static,
+{
+    let progress = finder.progress;
+    let mut stack = vec![first];
+    while let Some(step) = stack.pop() {
+        if progress.cancel.get_untracked() {
+            break;
+        }
+        let mut listing = 0;
+        for s in stack.iter_mut().rev() {
+            if listing == FOLDERS_LISTED_AT_ONCE {
+                break;
+            }
+            match std::mem::replace(s, Step::Files(Vec::new())) {
+                Step::Folder(path, folder) => {
+                    let (tx, rx) = oneshot::channel();
+                    let listed = list(path, folder, progress);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = tx.send(listed.await);
+                    });
+                    *s = Step::Listing(rx);
+                    listing += 1;
+                }
+                Step::Listing(rx) => {
+                    *s = Step::Listing(rx);
+                    listing += 1;
+                }
+                files => *s = files,
+            }
+        }
+        let (files, folders) = match step {
+            Step::Files(files) => {
+                finder.take(files).await;
+                continue;
+            }
+            Step::Folder(path, folder) => list(path, folder, progress).await,
+            Step::Listing(rx) => match rx.await {
+                Ok(listed) => listed,
+                Err(_) => continue,
+            },
+        };
+        // Its files and subfolders by path (a folder by the start of its files' paths:
+        // `a/` comes after `a-b.json`), consecutive files in one run; the first on top.
+        let mut children: Vec<(String, Step<T>)> = files
+            .into_iter()
+            .map(|f| (f.path.clone(), Step::Files(vec![f])))
+            .chain(
+                folders
+                    .into_iter()
+                    .map(|(path, folder)| (format!("{path}/"), Step::Folder(path, folder))),
+            )
+            .collect();
+        children.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut steps: Vec<Step<T>> = Vec::new();
+        for (_, child) in children {
+            match (steps.last_mut(), child) {
+                (Some(Step::Files(run)), Step::Files(files)) => run.extend(files),
+                (_, child) => steps.push(child),
+            }
+        }
+        stack.extend(steps.into_iter().rev());
+    }
+}
+
+/// Every file under a dropped handle, recursively, handed on as [`walk`] hands on those
+/// under an entry (same paths, same order, counted and cancelled alike). False, with
+/// nothing found, when the drop gave no handle; then the entry is walked.
 ///
 /// Why handles first: for 9,359 files, Chromium gave the page every `File` of a dropped
 /// folder in about 2 s through handles and 6 to 8 s through entries (the page's own thread
 /// busy all along, about half a millisecond a file, in `FileSystemFileEntry.file()`).
-async fn walk_handle(
-    handle: Promise,
-    progress: LoadProgress,
-    out: &mut Vec<(String, File)>,
-) -> bool {
+async fn walk_handle(handle: Promise, finder: &mut Finder) -> bool {
     let root = match JsFuture::from(handle).await {
         Ok(root) if root.is_object() => root.unchecked_into::<Handle>(),
         _ => return false,
     };
-    let mut found = Vec::new();
-    let mut folders = Vec::new();
-    if root.kind() == "file" {
-        let mut files = vec![Found {
+    let first = if root.kind() == "file" {
+        Step::Files(vec![Found {
             path: root.name(),
             ask: Box::new(move || root.get_file()),
-        }];
-        take_files(&mut files, progress, &mut found).await;
+        }])
     } else {
-        folders.push((root.name(), root));
-    }
-    while !folders.is_empty() && !progress.cancel.get_untracked() {
-        // A few folders are listed at once: each step of a listing waits on the
-        // browser, and their waits overlap.
-        let at = folders.len().saturating_sub(FOLDERS_LISTED_AT_ONCE);
-        let listings: Vec<_> = folders
-            .drain(at..)
-            .map(|(path, folder)| {
-                let (tx, rx) = futures_channel::oneshot::channel();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = tx.send(list_folder(path, folder, progress).await);
-                });
-                rx
-            })
-            .collect();
-        for listing in listings {
-            let Ok((mut files, subfolders)) = listing.await else {
-                continue;
-            };
-            folders.extend(subfolders);
-            take_files(&mut files, progress, &mut found).await;
-        }
-    }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    out.extend(found);
+        Step::Folder(root.name(), root)
+    };
+    walk_ordered(first, finder, list_folder).await;
     true
 }
 
-/// Folders of a dropped folder listed at once by [`walk_handle`] (9,359 files in 94
-/// folders: finding them took 0.3 to 0.6 s less with four at once than with one).
+/// Folders listed at once by [`walk_ordered`] (9,359 files in 94 folders: finding them
+/// took 0.3 to 0.6 s less with four at once than with one).
 const FOLDERS_LISTED_AT_ONCE: usize = 4;
 
-/// The files (not asked for yet) and the subfolders of the folder `path`; what was
-/// listed so far when loading is cancelled.
-async fn list_folder(
-    path: String,
-    folder: Handle,
-    progress: LoadProgress,
-) -> (Vec<Found>, Vec<(String, Handle)>) {
+/// The files and subfolders of the folder `path`; what was listed so far when loading
+/// is cancelled.
+async fn list_folder(path: String, folder: Handle, progress: LoadProgress) -> Listing<Handle> {
     let mut files = Vec::new();
     let mut folders = Vec::new();
     let Ok(children) = folder.values() else {
@@ -746,54 +949,51 @@ async fn list_folder(
 }
 
 /// Every file under an entry, recursively, with its path relative to the drop
-/// (`AWSLogs/123456789012/CloudTrail/...`), sorted by path; counted in `found` as they
-/// are found. Stops early, with what it found so far, when loading is cancelled.
-///
-/// The files of each batch of a folder's entries (a hundred in Chromium) are asked for
-/// [`FILES_ASKED_AT_ONCE`] at a time: asked one after another, the 2,000 files of a
-/// 40-folder tree took about two seconds before the first could load, and 20,000 took
-/// about 20 seconds. (Reading eight folders at once as well made no difference: the rest
-/// is the page's own work, about half a millisecond a file.)
-async fn walk(root: FileSystemEntry, progress: LoadProgress, out: &mut Vec<(String, File)>) {
-    let mut folders = vec![root];
+/// (`AWSLogs/123456789012/CloudTrail/...`), handed on in the order of the paths (see
+/// [`walk_ordered`]) and counted in `found` as they are. Stops early when loading is
+/// cancelled.
+async fn walk(root: FileSystemEntry, finder: &mut Finder) {
+    let first = if root.is_directory() {
+        Step::Folder(entry_path(&root), root.unchecked_into())
+    } else if root.is_file() {
+        Step::Files(vec![entry_found(root)])
+    } else {
+        return;
+    };
+    walk_ordered(first, finder, list_entries).await;
+}
+
+/// The files and subfolders of a folder entry; what was read so far when loading is
+/// cancelled. (`readEntries` gives a batch at a time, a hundred in Chromium, until it
+/// gives none.)
+async fn list_entries(
+    _path: String,
+    folder: FileSystemDirectoryEntry,
+    progress: LoadProgress,
+) -> Listing<FileSystemDirectoryEntry> {
     let mut files = Vec::new();
-    let mut found = Vec::new();
-    while let Some(entry) = folders.pop() {
-        if progress.cancel.get_untracked() {
+    let mut folders = Vec::new();
+    let reader = folder.create_reader();
+    loop {
+        let batch = JsFuture::from(callback(|ok, err| {
+            let _ = reader.read_entries_with_callback_and_callback(&ok, &err);
+        }))
+        .await;
+        let Ok(batch) = batch else { break };
+        let batch: Array = batch.unchecked_into();
+        if batch.length() == 0 || progress.cancel.get_untracked() {
             break;
         }
-        if entry.is_file() {
-            files.push(entry_found(entry));
-            take_files(&mut files, progress, &mut found).await;
-        } else if entry.is_directory() {
-            let reader = entry
-                .unchecked_into::<FileSystemDirectoryEntry>()
-                .create_reader();
-            // readEntries returns a batch at a time until it returns none.
-            loop {
-                let batch = JsFuture::from(callback(|ok, err| {
-                    let _ = reader.read_entries_with_callback_and_callback(&ok, &err);
-                }))
-                .await;
-                let Ok(batch) = batch else { break };
-                let batch: Array = batch.unchecked_into();
-                if batch.length() == 0 || progress.cancel.get_untracked() {
-                    break;
-                }
-                for child in batch.iter() {
-                    let child: FileSystemEntry = child.unchecked_into();
-                    if child.is_file() {
-                        files.push(entry_found(child));
-                    } else {
-                        folders.push(child);
-                    }
-                }
-                take_files(&mut files, progress, &mut found).await;
+        for child in batch.iter() {
+            let child: FileSystemEntry = child.unchecked_into();
+            if child.is_file() {
+                files.push(entry_found(child));
+            } else if child.is_directory() {
+                folders.push((entry_path(&child), child.unchecked_into()));
             }
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    out.extend(found);
+    (files, folders)
 }
 
 /// What each of the promises in `asked` gave, once all have settled (`None` for those
@@ -816,12 +1016,20 @@ async fn settled(asked: &Array) -> Vec<Option<JsValue>> {
         .collect()
 }
 
+/// An entry's path in the drop (`logs/AWSLogs/...`).
+fn entry_path(entry: &FileSystemEntry) -> String {
+    let path = entry.full_path().trim_start_matches('/').to_string();
+    if path.is_empty() {
+        entry.name()
+    } else {
+        path
+    }
+}
+
 /// A file entry found by [`walk`], named by its path in the drop.
 fn entry_found(entry: FileSystemEntry) -> Found {
-    let path = entry.full_path().trim_start_matches('/').to_string();
-    let path = if path.is_empty() { entry.name() } else { path };
     Found {
-        path,
+        path: entry_path(&entry),
         ask: Box::new(move || {
             let entry: &FileSystemFileEntry = entry.unchecked_ref();
             callback(|ok, err| entry.file_with_callback_and_callback(&ok, &err))
@@ -829,32 +1037,38 @@ fn entry_found(entry: FileSystemEntry) -> Found {
     }
 }
 
-/// The `File`s of `files` (emptied), asked for a few at a time, added to `found` by path.
-/// A file the browser cannot open is left out, as an unreadable folder is.
-async fn take_files(
-    files: &mut Vec<Found>,
-    progress: LoadProgress,
-    found: &mut Vec<(String, File)>,
-) {
-    let before = found.len();
-    for chunk in files.chunks(FILES_ASKED_AT_ONCE) {
-        let asked: Array = chunk.iter().map(|f| (f.ask)()).collect();
-        for (f, file) in chunk.iter().zip(settled(&asked).await) {
-            if let Some(file) = file.and_then(|f| f.dyn_into::<File>().ok()) {
-                found.push((f.path.clone(), file));
+impl Finder {
+    /// The `File`s of `files`, asked for a few at a time and handed on a hundred at a
+    /// time, counted in `found`. A file the browser cannot open is left out, as an
+    /// unreadable folder is. Stops when loading is cancelled.
+    async fn take(&mut self, files: Vec<Found>) {
+        for run in files.chunks(FILES_HANDED_AT_ONCE) {
+            if self.progress.cancel.get_untracked() {
+                break;
             }
+            let mut found = Vec::with_capacity(run.len());
+            for chunk in run.chunks(FILES_ASKED_AT_ONCE) {
+                let asked: Array = chunk.iter().map(|f| (f.ask)()).collect();
+                for (f, file) in chunk.iter().zip(settled(&asked).await) {
+                    if let Some(file) = file.and_then(|f| f.dyn_into::<File>().ok()) {
+                        found.push((f.path.clone(), file));
+                    }
+                }
+            }
+            self.progress.found.update(|n| *n += found.len() as u32);
+            self.hand(found).await;
         }
     }
-    files.clear();
-    progress
-        .found
-        .update(|n| *n += (found.len() - before) as u32);
 }
 
 /// Files of a folder asked for at once while walking it: asking costs the page's thread
 /// about half a millisecond a file, so a hundred at once made tasks of 80 to 120 ms
 /// (9,359 files: none over 50 ms in the walk with 25, and no slower).
 const FILES_ASKED_AT_ONCE: usize = 25;
+
+/// Files found handed on to the batch's plan at once (a folder of an S3 trail holds
+/// about a hundred).
+const FILES_HANDED_AT_ONCE: usize = 100;
 
 /// A promise settled by a success/error callback API.
 fn callback(start: impl FnOnce(js_sys::Function, js_sys::Function)) -> Promise {

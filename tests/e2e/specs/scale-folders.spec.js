@@ -1,8 +1,9 @@
 // Issue 5, scale: whole folders of small files, as an S3 trail delivers them (a file every
 // five minutes per region). A folder dropped on the page through Chromium's own drag and
-// drop (CDP Input.dispatchDragEvent, so the page walks real directory entries), Cancel
-// while its files are still being found, Cancel in a load of small files, and a files list
-// that stays short past 500 files without hiding the ones that did not load whole.
+// drop (CDP Input.dispatchDragEvent, so the page walks real directory entries), its first
+// files loading while the rest are found and Cancel then, a folder past the memory budget,
+// Cancel in a load of small files, and a files list that stays short past 500 files
+// without hiding the ones that did not load whole.
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
@@ -179,29 +180,64 @@ test('while small files read ahead load one after another, the page is still ans
   expect(atFirstRow).toBeLessThan(30 * 6000);
 });
 
-test('Cancel while a dropped folder\'s files are being found stops the walk; nothing loads', async ({ page }) => {
+test('a dropped folder\'s first files load while the rest are found; Cancel then stops the walk and keeps them', async ({ page }) => {
   test.setTimeout(180_000);
   // (Walking 5,000 files takes one to a few seconds here: the Cancel lands in the middle.)
-  const { root } = trail(5000);
+  const { root, names } = trail(5000);
   await openApp(page);
   await drop(page, root);
-  const scan = page.getByTestId('load-scan');
-  // Some files found, their sizes not read yet: the walk is under way.
-  await expect.poll(async () => Number(await scan.getAttribute('data-found')), { intervals: [20] }).toBeGreaterThan(0);
-  await expect(scan).toHaveAttribute('data-sized', '0');
-  await expect(scan).toContainText(/Finding files · [\d,]+ found/);
-  await scan.getByTestId('load-cancel').click();
+  const progress = page.getByTestId('load-progress');
+  // Events loaded while the walk is still finding files.
+  await expect.poll(async () => {
+    const text = await progress.textContent().catch(() => '');
+    return /finding files: [\d,]+ found/.test(text ?? '') && Number(await progress.getAttribute('data-events')) > 0;
+  }, { intervals: [20], timeout: 60_000 }).toBe(true);
+  await progress.getByTestId('load-cancel').click();
   await idle(page);
-  await expect(scan).toHaveCount(0);
-  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', '0');
-  // The files found before the Cancel are named as not loaded, and no more were looked
-  // for; none loaded.
-  const skipped = Number(await page.locator('.ts-files .ts-panel__count').textContent());
-  expect(skipped).toBeGreaterThan(0);
-  expect(skipped).toBeLessThan(5000);
-  const statuses = await rows(page).evaluateAll((els) => els.map((e) => e.dataset.status));
-  expect(statuses.every((s) => s === 'skipped')).toBe(true);
-  await expect(rows(page).first()).toContainText('cancelled');
+  await expect(progress).toHaveCount(0);
+  // What loaded stays, each file whole; the files found and not loaded are named as
+  // cancelled; no more were looked for.
+  const count = Number(await page.getByTestId('event-count').getAttribute('data-value'));
+  expect(count).toBeGreaterThan(0);
+  expect(count % 3).toBe(0);
+  const listed = Number(await page.locator('.ts-files .ts-panel__count').textContent());
+  expect(listed).toBeLessThan(5000);
+  const skipped = page.locator('[data-testid="file-row"][data-status="skipped"]');
+  expect(await skipped.count()).toBe(Math.min(500, listed - count / 3));
+  // The whole files listed after them (500 rows in all), in load order: the trail's
+  // first files by path.
+  const ok = await page.locator('[data-testid="file-row"][data-status="ok"]').evaluateAll((els) => els.map((e) => [e.dataset.name, Number(e.dataset.events)]));
+  expect(ok.map(([n]) => n)).toEqual(names.slice(0, ok.length));
+  expect(ok.every(([, n]) => n === 3)).toBe(true);
+  await expect(skipped.first()).toContainText('cancelled');
+});
+
+test('a dropped folder too big for the page\'s memory: the files before the one that would not fit load, the rest are named', async ({ page }) => {
+  // a/ holds small plain logs, b/ a gzip file taken as about 3.2 GB of logs (a sparse
+  // file: a gzip header, then nothing; never read, only its size and first bytes), c/ a
+  // small log after it.
+  const root = path.join(tempDir('ts-huge-folder-'), 'logs');
+  for (const d of ['a', 'b', 'c']) fs.mkdirSync(path.join(root, d), { recursive: true });
+  for (let f = 0; f < 3; f++) {
+    fs.writeFileSync(path.join(root, 'a', `small-${f}.json`), JSON.stringify({ Records: [event(f * 2), event(f * 2 + 1)] }));
+  }
+  const fd = fs.openSync(path.join(root, 'b', 'huge.json.gz'), 'w');
+  fs.writeSync(fd, Buffer.from([0x1f, 0x8b, 0x08, 0x00]));
+  fs.ftruncateSync(fd, 320e6);
+  fs.closeSync(fd);
+  fs.writeFileSync(path.join(root, 'c', 'after.json'), JSON.stringify({ Records: [event(99)] }));
+  await openApp(page);
+  await drop(page, root);
+  await expect(page.getByTestId('app')).toHaveAttribute('data-busy', 'true');
+  await idle(page);
+  await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', '6');
+  const status = (name) => page.locator(`[data-testid="file-row"][data-name="${name}"]`);
+  for (let f = 0; f < 3; f++) await expect(status(`logs/a/small-${f}.json`)).toHaveAttribute('data-status', 'ok');
+  for (const name of ['logs/b/huge.json.gz', 'logs/c/after.json']) {
+    await expect(status(name)).toHaveAttribute('data-status', 'skipped');
+    await expect(status(name)).toContainText('budget');
+  }
+  await expect(page.getByTestId('memory-note')).toBeVisible();
 });
 
 test('Cancel during a load of 4,000 small files keeps whole files and names the rest', async ({ page }) => {
