@@ -585,6 +585,8 @@ impl Plan {
                     return None;
                 }
                 self.feed.more().await;
+                // (In a task of its own, not in the walk's that found the files.)
+                next_task().await;
                 continue;
             }
             if self.settle {
