@@ -835,27 +835,19 @@ async fn walk_ordered<T: 'static, F>(
         if progress.cancel.get_untracked() {
             break;
         }
+        // The listings of the next folders to come start now.
         let mut listing = 0;
         for s in stack.iter_mut().rev() {
             if listing == FOLDERS_LISTED_AT_ONCE {
                 break;
             }
-            match std::mem::replace(s, Step::Files(Vec::new())) {
+            *s = match std::mem::replace(s, Step::Files(Vec::new())) {
                 Step::Folder(path, folder) => {
-                    let (tx, rx) = oneshot::channel();
-                    let listed = list(path, folder, progress);
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let _ = tx.send(listed.await);
-                    });
-                    *s = Step::Listing(rx);
-                    listing += 1;
+                    Step::Listing(in_background(list(path, folder, progress)))
                 }
-                Step::Listing(rx) => {
-                    *s = Step::Listing(rx);
-                    listing += 1;
-                }
-                files => *s = files,
-            }
+                other => other,
+            };
+            listing += usize::from(matches!(s, Step::Listing(_)));
         }
         let (files, folders) = match step {
             Step::Files(files) => {
@@ -889,6 +881,17 @@ async fn walk_ordered<T: 'static, F>(
         }
         stack.extend(steps.into_iter().rev());
     }
+}
+
+/// Runs `work` as a task of its own; its result comes on the channel returned.
+fn in_background<T: 'static>(
+    work: impl std::future::Future<Output = T> + 'static,
+) -> oneshot::Receiver<T> {
+    let (tx, rx) = oneshot::channel();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = tx.send(work.await);
+    });
+    rx
 }
 
 /// Every file under a dropped handle, recursively, handed on as [`walk`] hands on those
