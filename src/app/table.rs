@@ -392,7 +392,9 @@ fn header_cell(state: AppState, c: Col) -> AnyView {
                     on:click=move |_| state.sort.update(|s| {
                         if s.0 == field { s.1 = !s.1 } else { *s = (field, field == Field::EventTime) }
                     })
-                >{col.label()}{arrow}</button>
+                >
+                    <span class="ts-table__th-label">{col.label()}</span>{arrow}
+                </button>
             }
             .into_any()
         }
@@ -408,7 +410,7 @@ fn header_cell(state: AppState, c: Col) -> AnyView {
                     title=format!("{path} ({kind})")
                 >
                     {(kind == "response").then_some(view! { <span class="ts-table__th-tag">"resp"</span> })}
-                    {short}
+                    <span class="ts-table__th-label">{short}</span>
                 </span>
             }
             .into_any()
