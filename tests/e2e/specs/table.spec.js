@@ -199,6 +199,19 @@ test('per-service parameter columns for the seed operations', async ({ page }) =
   await expect(cell('requestParameters.comparisonOperator')).toHaveText('GreaterThanThreshold');
   const heads = await aligned();
   expect(heads.indexOf('param requestParameters.alarmName')).toBe(heads.indexOf('event-name') + 1);
+  // A header's name stays inside its header, and a name cut short ends with an ellipsis
+  // (a header is a flex box, which would clip its own text mid-letter).
+  const names = await page.evaluate(() => [...document.querySelectorAll('[data-testid="column-header"], [data-testid="param-column"]')]
+    .map((h) => {
+      const label = h.querySelector('.ts-table__th-label');
+      return label && {
+        name: h.dataset.column ?? h.dataset.path,
+        ellipsis: getComputedStyle(label).textOverflow,
+        inside: label.getBoundingClientRect().right <= h.getBoundingClientRect().right + 0.5,
+      };
+    }));
+  expect(names.length).toBe(heads.length);
+  for (const n of names) expect(n).toEqual({ name: n?.name, ellipsis: 'ellipsis', inside: true });
 
   await query(page, 'eventName:GetResourceMetrics');
   await expect(column('requestParameters.periodInSeconds')).toHaveCount(1);
