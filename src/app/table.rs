@@ -267,6 +267,8 @@ pub fn EventTable() -> impl IntoView {
         out.splice(at..at, params);
         out
     });
+    // Where the parameter columns are, for every row's three lists of cells.
+    let span = Memo::new(move |_| cols.with(|c| param_span(c)));
     let grid = Memo::new(move |_| cols.with(|c| template(c)));
     // The column tracks are one custom property on the table that every row reads
     // (`.ts-table__row` in style/main.css), not a style on each row. Set through the CSS
@@ -356,7 +358,7 @@ pub fn EventTable() -> impl IntoView {
                     // stays in it: a new view or order changes its text and attributes
                     // (an empty placeholder until the worker has sent its row).
                     <For each=move || { let (start, end) = shown.get(); start..end } key=|pos| *pos let:pos>
-                        {row_view(state, pos, cache, cols)}
+                        {row_view(state, pos, cache, cols, span)}
                     </For>
                     <div class="ts-table__spacer-row" style:height=move || format!("{}px", total.get().saturating_sub(shown.get().1) as f64 * ROW_HEIGHT)></div>
                 </div>
@@ -504,6 +506,7 @@ fn row_view(
     pos: usize,
     cache: RwSignal<(u64, BTreeMap<usize, Arc<RowData>>)>,
     cols: Memo<Vec<Col>>,
+    span: Memo<std::ops::Range<usize>>,
 ) -> impl IntoView {
     let data = Memo::new(move |_| cache.with(|(_, rows)| rows.get(&pos).cloned()));
     let index = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.row.index)));
@@ -522,7 +525,7 @@ fn row_view(
     let part = move |part: Part| {
         move || {
             cells.with(|v| {
-                let params = cols.with(|c| param_span(c));
+                let params = span.get();
                 let range = match part {
                     Part::Before => 0..params.start,
                     Part::Params => params,
