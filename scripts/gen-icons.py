@@ -5,8 +5,9 @@ library (no image tools are needed on the build machine).
 The drawing is the one of assets/icons/icon.svg: a blue rounded square with a white trail
 line. The 32-pixel one is the favicon: a PNG, since Chromium fetches and decodes the
 favicon again after every same-document navigation (each query the address bar keeps),
-and an SVG costs the page's thread 3 to 6 ms each time (a document of its own). Each pixel is 4x4 supersampled for smooth edges. The PNGs are
-committed; run this again only when the drawing changes:
+and an SVG costs the page's thread 3 to 6 ms each time (a document of its own). Each
+pixel is 4x4 supersampled for smooth edges. The PNGs are committed; run this again only
+when the drawing changes:
 
     python3 scripts/gen-icons.py assets/icons
 """
