@@ -22,6 +22,7 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker, WorkerOptions, WorkerType}
 
 use crate::worker::protocol::{FromWorker, Reply, Request, ToWorker, ViewData, ViewSpec};
 use crate::worker::LOADER_URL;
+use trailscope_core::report::FileReport;
 
 /// Worker deaths in a row (without a view answered in between) after which it is not
 /// started again.
@@ -65,6 +66,9 @@ struct Conn {
     /// A view request is out; the newest spec asked meanwhile waits here.
     view_out: Cell<bool>,
     view_next: RefCell<Option<ViewSpec>>,
+    /// The files list of the last view answer that had one: the worker sends it only
+    /// when it changed.
+    files: RefCell<Vec<FileReport>>,
 }
 
 /// A load sent to the worker and not answered yet (see [`EngineHandle::start_load`]).
@@ -560,8 +564,13 @@ impl EngineHandle {
             loop {
                 let loading = spec.loading;
                 let answer = this.call(Request::View(Box::new(spec))).await;
-                if let Ok(Reply::View(data)) = answer {
-                    this.conn().deaths.set(0);
+                if let Ok(Reply::View(mut data)) = answer {
+                    let conn = this.conn();
+                    conn.deaths.set(0);
+                    match &data.files {
+                        Some(files) => conn.files.borrow_mut().clone_from(files),
+                        None => data.files = Some(conn.files.borrow().clone()),
+                    }
                     // (The whole answer has its head's seq.)
                     let newer = this
                         .data

@@ -38,7 +38,7 @@ fn describe(r: &FileReport) -> String {
 #[component]
 pub fn FilesPanel() -> impl IntoView {
     let state = expect_state();
-    let files = Memo::new(move |_| state.with_side(|d| d.files.clone()));
+    let files = Memo::new(move |_| state.with_side(|d| d.files.clone().unwrap_or_default()));
     let loaded = Memo::new(move |_| state.with_side(|d| (d.files_total, d.file_counts)));
     let count =
         move || loaded.get().0 + state.read_errors.with(Vec::len) + state.skipped.with(Vec::len);

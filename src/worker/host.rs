@@ -19,7 +19,7 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use trailscope_core::engine::{Facet, Field, Group, Order, ParamColumn, Summary};
 use trailscope_core::investigate::Histogram;
-use trailscope_core::report::{listed, FileCounts};
+use trailscope_core::report::{listed, FileCounts, FileReport};
 use trailscope_core::Engine;
 
 use super::protocol::{
@@ -80,6 +80,8 @@ struct Host {
     hold: Cell<Option<(u64, f64)>>,
     /// Whether the last view answered showed no events (or none was answered yet).
     showed_none: Cell<bool>,
+    /// The files list the last view answer sent (`None` before the first).
+    files_sent: RefCell<Option<Vec<FileReport>>>,
 }
 
 /// The current view's event lists, and what the last views computed, kept while what
@@ -89,8 +91,13 @@ struct Host {
 struct View {
     /// The last valid query (re-run when the current one is not valid).
     valid_query: String,
-    /// The table's events in table order.
+    /// The table's events in table order; only the first rows while `unarranged` holds
+    /// them all (see [`View::settle`]).
     sorted: Vec<u32>,
+    /// The table's events (in index order) still to be put in table order. A big view
+    /// is answered with its first rows, walked from the kept order of every event; the
+    /// rest of its order is made after the answer is posted.
+    unarranged: Option<Vec<u32>>,
     /// The preset counts and what they were counted on.
     presets: Option<Presets>,
     /// The table order of every event, for the content version it was made on.
@@ -101,6 +108,24 @@ struct View {
     groups: Option<(MatchKey, Vec<Field>, Vec<Group>)>,
     /// The table's panels.
     table: Option<Table>,
+}
+
+impl View {
+    /// Puts the table's events in table order if the last view left that for later.
+    fn settle(&mut self) {
+        if let Some(ids) = self.unarranged.take() {
+            match &self.order {
+                Some((_, order)) => self.sorted = order.arrange(&ids),
+                // (Never: events are left unarranged only beside the order they need.)
+                None => self.sorted = ids,
+            }
+        }
+    }
+
+    /// The table's events, in table order once settled.
+    fn events(&self) -> &[u32] {
+        self.unarranged.as_deref().unwrap_or(&self.sorted)
+    }
 }
 
 /// Preset counts: the content version and the events there were, and the counts.
@@ -271,6 +296,12 @@ pub fn run() {
                 }
                 post_held();
                 running.set(false);
+                // Idle: the table order the last view left for later is made now, in a
+                // task of its own (a request that came meanwhile goes first).
+                super::next_task().await;
+                if !running.get() {
+                    host.view.borrow_mut().settle();
+                }
             });
         }
     });
@@ -444,6 +475,7 @@ impl Host {
             prefetch: RefCell::new(VecDeque::new()),
             hold: Cell::new(None),
             showed_none: Cell::new(true),
+            files_sent: RefCell::new(None),
         }
     }
 
@@ -503,7 +535,15 @@ impl Host {
                 Reply::Removed(removed)
             }
             Request::View(spec) => {
-                let view = self.view(id, &spec);
+                let mut view = self.view(id, &spec);
+                // The files list only when it changed since the last answer.
+                let mut sent = self.files_sent.borrow_mut();
+                if view.files.is_some() && *sent == view.files {
+                    view.files = None;
+                } else {
+                    sent.clone_from(&view.files);
+                }
+                drop(sent);
                 // The first view with events is the page's first full render, its
                 // longest task: during a load it runs with both cores busy parsing and
                 // reading, unless parsing waits for it (the reader waits for the parser).
@@ -529,7 +569,8 @@ impl Host {
             }
             Request::Export { format, columns } => {
                 let engine = self.engine.borrow();
-                let view = self.view.borrow();
+                let mut view = self.view.borrow_mut();
+                view.settle();
                 Reply::Export(match format {
                     ExportFormat::Json => engine.export_json(&view.sorted),
                     ExportFormat::Jsonl => engine.export_jsonl(&view.sorted),
@@ -784,7 +825,10 @@ impl Host {
         };
         let had_params = view.table.as_ref().is_some_and(Table::raw_rows);
         let table = view.table.take().filter(|t| t.key == table_key);
-        if table.is_none() {
+        if table.is_some() {
+            view.settle();
+        } else {
+            view.unarranged = None;
             let narrowed = match &table_key.group_filter {
                 Some((keys, path)) => engine.group_members(&matched.ids, &keys[..path.len()], path),
                 None => matched.ids.clone(),
@@ -799,14 +843,18 @@ impl Host {
             if !fits(&view.order) && !spec.loading && narrowed.len() >= engine.len() / 8 {
                 view.order = Some((version, engine.order(spec.sort, spec.descending)));
             }
-            view.sorted = match &view.order {
-                Some((_, o)) if fits(&view.order) => o.arrange(&narrowed),
+            match &view.order {
+                // The first rows now, the rest after the answer (see `View::settle`).
+                Some((_, o)) if fits(&view.order) => {
+                    view.sorted = o.first(&narrowed, spec.first_rows);
+                    view.unarranged = Some(narrowed);
+                }
                 _ => {
                     let mut ids = narrowed;
                     engine.sort(&mut ids, spec.sort, spec.descending);
-                    ids
+                    view.sorted = ids;
                 }
-            };
+            }
         }
         laps.mark("order");
 
@@ -814,13 +862,14 @@ impl Host {
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
         // What the head and the whole answer both say.
+        let view_len = view.events().len();
         let counts = || ViewData {
             seq,
             version,
             total: engine.len(),
             query_error: query_error.clone(),
             matched: matched.ids.len(),
-            view_len: view.sorted.len(),
+            view_len,
             ..ViewData::default()
         };
         if new_events && !spec.loading && engine.len() >= HEAD_MIN_EVENTS {
@@ -868,11 +917,13 @@ impl Host {
 
         // The panels about the table.
         let table = table.unwrap_or_else(|| {
-            let (params, param_subject) = param_columns(&engine, &view.sorted, spec.max_params);
+            // (Counted on the table's events in whichever order they are.)
+            let events = view.events();
+            let (params, param_subject) = param_columns(&engine, events, spec.max_params);
             Table {
                 key: table_key,
-                summary: engine.summary(&view.sorted),
-                histogram: engine.histogram(&view.sorted, spec.buckets, None),
+                summary: engine.summary(events),
+                histogram: engine.histogram(events, spec.buckets, None),
                 params,
                 param_subject,
             }
@@ -896,10 +947,12 @@ impl Host {
         let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, table.raw_rows());
         laps.mark("rows");
         let data = ViewData {
-            files: listed(engine.files(), FILES_LISTED)
-                .into_iter()
-                .cloned()
-                .collect(),
+            files: Some(
+                listed(engine.files(), FILES_LISTED)
+                    .into_iter()
+                    .cloned()
+                    .collect(),
+            ),
             files_total: engine.files().len(),
             file_counts: FileCounts::of(engine.files()),
             presets,
@@ -922,7 +975,8 @@ impl Host {
     /// Rows of the current view, with their JSON when it has parameter columns.
     fn rows(&self, start: usize, end: usize) -> Vec<RowData> {
         let engine = self.engine.borrow();
-        let view = self.view.borrow();
+        let mut view = self.view.borrow_mut();
+        view.settle();
         let raw = view.table.as_ref().is_some_and(Table::raw_rows);
         rows_of(&engine, &view.sorted, start, end, raw)
     }
@@ -940,7 +994,8 @@ impl Host {
     }
 
     fn step(&self, from: Option<u32>, delta: i64) -> Option<(u32, usize)> {
-        let view = self.view.borrow();
+        let mut view = self.view.borrow_mut();
+        view.settle();
         let ids = &view.sorted;
         if ids.is_empty() {
             return None;
@@ -960,7 +1015,9 @@ impl Host {
         );
         let engine = self.engine.borrow();
         let index = engine.query(&q).ok()?.first().copied()?;
-        let pos = self.view.borrow().sorted.iter().position(|&i| i == index);
+        let mut view = self.view.borrow_mut();
+        view.settle();
+        let pos = view.sorted.iter().position(|&i| i == index);
         Some((index, pos))
     }
 }

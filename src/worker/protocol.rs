@@ -67,8 +67,9 @@ pub struct ViewData {
     pub total: usize,
     /// The loaded files' reports the files panel lists: every one, in load order, up to
     /// [`FILES_LISTED`]; past that, that many, those that did not load whole first
-    /// ([`trailscope_core::report::listed`]).
-    pub files: Vec<FileReport>,
+    /// ([`trailscope_core::report::listed`]). `None` when the list is the one the last
+    /// whole answer sent (a query does not change it, and a big load lists hundreds).
+    pub files: Option<Vec<FileReport>>,
     /// Files loaded, listed or not.
     pub files_total: usize,
     /// The loaded files by status, listed or not.

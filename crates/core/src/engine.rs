@@ -414,27 +414,55 @@ impl Order {
     /// the order was made from; ids not in the order (not live then) go last, by index.
     /// Many ids cost one walk over the order, few cost a sort of their positions.
     pub fn arrange(&self, ids: &[u32]) -> Vec<u32> {
-        let pos = |i: u32| self.rank.get(i as usize).copied().unwrap_or(u32::MAX);
         if ids.len() >= self.ids.len() / 8 {
-            let mut member = vec![0u64; self.rank.len().div_ceil(64)];
-            let mut inside = 0;
-            for &i in ids {
-                if pos(i) != u32::MAX {
-                    member[i as usize / 64] |= 1 << (i % 64);
-                    inside += 1;
-                }
-            }
-            if inside == ids.len() {
-                return self
-                    .ids
-                    .iter()
-                    .copied()
-                    .filter(|&i| member[i as usize / 64] >> (i % 64) & 1 != 0)
-                    .collect();
+            if let Some(member) = self.members(ids) {
+                return self.in_order(&member).collect();
             }
         }
+        self.sorted(ids)
+    }
+
+    /// The first `n` of [`Order::arrange`]`(ids)`, without putting the rest in order: a
+    /// walk of the order up to the `n`th of `ids` when they are many.
+    pub fn first(&self, ids: &[u32], n: usize) -> Vec<u32> {
+        if ids.len() >= self.ids.len() / 8 {
+            if let Some(member) = self.members(ids) {
+                return self.in_order(&member).take(n).collect();
+            }
+        }
+        let mut out = self.sorted(ids);
+        out.truncate(n);
+        out
+    }
+
+    fn pos(&self, i: u32) -> u32 {
+        self.rank.get(i as usize).copied().unwrap_or(u32::MAX)
+    }
+
+    /// `ids` as a bit per event slot, when all of them are in the order.
+    fn members(&self, ids: &[u32]) -> Option<Vec<u64>> {
+        let mut member = vec![0u64; self.rank.len().div_ceil(64)];
+        for &i in ids {
+            if self.pos(i) == u32::MAX {
+                return None;
+            }
+            member[i as usize / 64] |= 1 << (i % 64);
+        }
+        Some(member)
+    }
+
+    /// The order's events that are in `member`, in order.
+    fn in_order<'a>(&'a self, member: &'a [u64]) -> impl Iterator<Item = u32> + 'a {
+        self.ids
+            .iter()
+            .copied()
+            .filter(move |&i| member[i as usize / 64] >> (i % 64) & 1 != 0)
+    }
+
+    /// `ids` sorted by their positions (ids not in the order last, by index).
+    fn sorted(&self, ids: &[u32]) -> Vec<u32> {
         let mut out = ids.to_vec();
-        out.sort_unstable_by_key(|&i| (pos(i), i));
+        out.sort_unstable_by_key(|&i| (self.pos(i), i));
         out
     }
 }

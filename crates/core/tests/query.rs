@@ -818,6 +818,13 @@ fn orders_uniform_values_and_summaries_match_brute_force() {
                         expect,
                         "order by {by:?} desc={descending}"
                     );
+                    for n in [0, 1, 3, ids.len()] {
+                        assert_eq!(
+                            order.first(ids, n),
+                            expect[..n.min(expect.len())],
+                            "first {n} by {by:?} desc={descending}"
+                        );
+                    }
                 }
             }
         }
