@@ -79,7 +79,8 @@ setup_all() { setup_build && setup_chromium; }
 
 # Build the release page into $1 with public URL $2 (default: relative, works at any path).
 # build_release DIST URL [CARGO_FEATURES]: the release page, as shipped (the test builds add
-# the `crash-probe` feature, which only lets a test make the engine panic on purpose).
+# `crash-probe`, which only lets a test make the engine panic on purpose, and `eager-head`,
+# which answers every new query over 50,000 events with a head first, however fast).
 build_release() {
   local dist=${1:-dist} url=${2:-./} features=${3:-}
   (cd "$ROOT" && trunk build --release --offline --dist "$dist" --public-url "$url" \

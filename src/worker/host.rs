@@ -22,6 +22,7 @@ use trailscope_core::investigate::Histogram;
 use trailscope_core::report::{listed, FileCounts, FileReport};
 use trailscope_core::Engine;
 
+use super::head::HeadRule;
 use super::protocol::{
     DetailData, ExportFormat, FromWorker, Reply, Request, RowData, ToWorker, ViewData, ViewSpec,
     FILES_LISTED,
@@ -37,9 +38,6 @@ const PARAM_SAMPLE: usize = 1000;
 const MAX_RESERVE_EVENTS: f64 = 8_000_000.0;
 /// Progress is posted at most this often.
 const PROGRESS_MS: f64 = 100.0;
-/// Events from which a new query's count and first rows are posted ahead of its panels
-/// (below, the whole view takes a few milliseconds and one answer draws once).
-const HEAD_MIN_EVENTS: usize = 50_000;
 /// Small files (see [`SMALL_FILE_BYTES`]) whose reading is asked for ahead of their
 /// turn, at most. The browser takes a few milliseconds to answer each read, whatever its
 /// size: one small file at a time, a folder of 2,000 files of 1 to 10 KB loaded at
@@ -82,6 +80,8 @@ struct Host {
     showed_none: Cell<bool>,
     /// The files list the last view answer sent (`None` before the first).
     files_sent: RefCell<Option<Vec<FileReport>>>,
+    /// Whether a new query's view posts a head answer first.
+    head: RefCell<HeadRule>,
 }
 
 /// The current view's event lists, and what the last views computed, kept while what
@@ -476,6 +476,7 @@ impl Host {
             hold: Cell::new(None),
             showed_none: Cell::new(true),
             files_sent: RefCell::new(None),
+            head: RefCell::new(HeadRule::new(cfg!(feature = "eager-head"))),
         }
     }
 
@@ -872,7 +873,11 @@ impl Host {
             view_len,
             ..ViewData::default()
         };
-        if new_events && !spec.loading && engine.len() >= HEAD_MIN_EVENTS {
+        let wants_head = self
+            .head
+            .borrow()
+            .wants_head(engine.len(), matched.ids.len());
+        if new_events && !spec.loading && wants_head {
             let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, had_params);
             laps.mark("head rows");
             let head = ViewData {
@@ -889,6 +894,7 @@ impl Host {
         }
 
         // Facets of the query's events.
+        let panels_from = now();
         let facet_spec = (spec.facet_fields.clone(), spec.facet_top);
         if matched.facet_spec != facet_spec {
             matched.facets = facet_spec
@@ -929,6 +935,12 @@ impl Host {
             }
         });
         laps.mark("table");
+        // A new query's panels are all counted afresh: their pace decides the next heads.
+        if new_events && !spec.loading {
+            self.head
+                .borrow_mut()
+                .learn(matched.ids.len(), now() - panels_from);
+        }
 
         // Preset counts run eight queries over every event: once per content version,
         // and while files load, only while they were counted on no events (the view

@@ -6,6 +6,7 @@
 //! Trunk builds the worker from `src/bin/engine_worker.rs` (`data-type="worker"` in
 //! index.html) with a loader shim, `engine_worker_loader.js`, next to the page.
 
+pub mod head;
 pub mod host;
 pub mod protocol;
 pub mod reader;
