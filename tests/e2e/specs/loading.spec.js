@@ -68,6 +68,18 @@ test('chosen files load with per-file counts, and removing one takes its events 
   await idle(page);
   await expect(page.getByTestId('file-row')).toHaveCount(4);
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(total - recordsOf(files[2]).length));
+
+  // A query leaves the files list as it is (the worker sends it only when it changed).
+  const box = page.getByTestId('filter-input');
+  for (const q of ['amazonaws', '']) {
+    await box.fill(q);
+    await box.press('Enter');
+    await idle(page);
+    await expect(page.getByTestId('file-row')).toHaveCount(4);
+    await expect(victim).toHaveCount(0);
+    const first = page.locator(`[data-testid="file-row"][data-name="${path.basename(files[0])}"]`).first();
+    await expect(first).toHaveAttribute('data-events', String(recordsOf(files[0]).length));
+  }
 });
 
 test('a folder loads recursively with relative paths as names', async ({ page }) => {
