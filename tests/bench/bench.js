@@ -306,7 +306,9 @@ function installInteractions() {
     const done = until([counted, () => idle() && counted()]);
     setQuery(q);
     const [first, whole] = await done;
-    return { firstMs: first - t0, ms: whole - t0, count: matchCount() };
+    // Whether a head answer went first: the worker's laps then name it (data-view-parts).
+    const head = /head rows/.test(app.dataset.viewParts || '');
+    return { firstMs: first - t0, ms: whole - t0, count: matchCount(), head };
   };
   window.__clearQuery = async () => {
     const total = Number(document.querySelector('[data-testid="event-count"]').dataset.value);
@@ -353,14 +355,15 @@ async function interactions(page, reps) {
   for (const [label, q] of queries) {
     const times = [];
     const firsts = [];
+    let heads = 0;
     let expect = null;
     for (let i = 0; i <= reps; i++) {
       await page.evaluate(() => window.__clearQuery());
       const r = await page.evaluate(([q, e]) => window.__query(q, e), [q, expect]);
       if (i === 0) expect = r.count; // the first run finds the count (and warms up)
-      else { times.push(r.ms); firsts.push(r.firstMs); }
+      else { times.push(r.ms); firsts.push(r.firstMs); heads += r.head ? 1 : 0; }
     }
-    out[label] = { median: median(times), first: median(firsts), matches: expect, query: q };
+    out[label] = { median: median(times), first: median(firsts), matches: expect, query: q, heads: `${heads} of ${times.length}` };
   }
   await page.evaluate(() => window.__clearQuery());
   const keys = ['eventSource', 'eventName'];
@@ -512,12 +515,14 @@ function report(rows, inter, drops) {
   console.log('  (includes Chromium\'s own baseline of the renderer, about 100 MiB); * = could not reset, includes the baseline run.');
   if (inter) {
     console.log(`\nInteraction latencies at ${inter.events} events (median; from the change in the page until the count and the first rows`);
-    console.log('are on the page, "first answer", and until the whole view is, with data-busy=false, "whole view")');
+    console.log('are on the page, "first answer", and until the whole view is, with data-busy=false, "whole view"; "head first":');
+    console.log('in how many runs the worker posted the count and first rows ahead of the panels, src/worker/head.rs)');
     console.log(`  ${pad('', 18)} ${lpad('first answer', 12)} ${lpad('whole view', 11)}`);
     for (const k of ['field query', 'wildcard query', 'free-text search', 'regrouping']) {
       const v = inter[k];
       const first = v.first == null ? '' : ms(v.first);
-      console.log(`  ${pad(k, 18)} ${lpad(first, 12)} ${lpad(ms(v.median), 11)}   ${v.query}${v.matches != null ? ` (${v.matches} matches)` : ''}`);
+      const about = [v.matches != null ? `${v.matches} matches` : null, v.heads ? `head first in ${v.heads}` : null].filter(Boolean);
+      console.log(`  ${pad(k, 18)} ${lpad(first, 12)} ${lpad(ms(v.median), 11)}   ${v.query}${about.length ? ` (${about.join('; ')})` : ''}`);
     }
     const s = inter.scroll;
     console.log(`\nScrolling the full table (${inter.events} rows, ${s.scrollHeight} px tall, 61 positions top to bottom${s.reachedBottom ? '' : ', bottom NOT reached'}):`);
