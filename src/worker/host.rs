@@ -298,9 +298,11 @@ pub fn run() {
                 running.set(false);
                 // Idle: the table order the last view left for later is made now, in a
                 // task of its own (a request that came meanwhile goes first).
-                super::next_task().await;
-                if !running.get() {
-                    host.view.borrow_mut().settle();
+                if host.view.borrow().unarranged.is_some() {
+                    super::next_task().await;
+                    if !running.get() {
+                        host.view.borrow_mut().settle();
+                    }
                 }
             });
         }
@@ -873,11 +875,15 @@ impl Host {
             view_len,
             ..ViewData::default()
         };
-        let wants_head = self
-            .head
-            .borrow()
-            .wants_head(engine.len(), matched.ids.len());
-        if new_events && !spec.loading && wants_head {
+        // A new query's events (not a view of a load): its panels are all counted
+        // afresh, maybe after a head.
+        let new_query = new_events && !spec.loading;
+        if new_query
+            && self
+                .head
+                .borrow()
+                .wants_head(engine.len(), matched.ids.len())
+        {
             let rows = rows_of(&engine, &view.sorted, 0, spec.first_rows, had_params);
             laps.mark("head rows");
             let head = ViewData {
@@ -935,8 +941,8 @@ impl Host {
             }
         });
         laps.mark("table");
-        // A new query's panels are all counted afresh: their pace decides the next heads.
-        if new_events && !spec.loading {
+        // A new query's panels: their pace decides the next heads.
+        if new_query {
             self.head
                 .borrow_mut()
                 .learn(matched.ids.len(), now() - panels_from);

@@ -414,12 +414,7 @@ impl Order {
     /// the order was made from; ids not in the order (not live then) go last, by index.
     /// Many ids cost one walk over the order, few cost a sort of their positions.
     pub fn arrange(&self, ids: &[u32]) -> Vec<u32> {
-        if ids.len() >= self.ids.len() / 8 {
-            if let Some(member) = self.members(ids) {
-                return self.in_order(&member).collect();
-            }
-        }
-        self.sorted(ids)
+        self.first(ids, ids.len())
     }
 
     /// The first `n` of [`Order::arrange`]`(ids)`, without putting the rest in order: a
