@@ -95,9 +95,9 @@ struct View {
     /// them all (see [`View::settle`]).
     sorted: Vec<u32>,
     /// The table's events (in index order) still to be put in table order. A big view
-    /// is answered with its first rows, walked from the kept order of every event; the
-    /// rest of its order is made after the answer is posted.
-    unarranged: Option<Vec<u32>>,
+    /// is answered with its first rows, walked from the kept order of every event or
+    /// selected from its events; the rest of its order is made later.
+    unarranged: Option<Unarranged>,
     /// The preset counts and what they were counted on.
     presets: Option<Presets>,
     /// The table order of every event, for the content version it was made on.
@@ -110,21 +110,63 @@ struct View {
     table: Option<Table>,
 }
 
+/// A view's events not yet in table order, and how that order is made.
+struct Unarranged {
+    ids: Vec<u32>,
+    how: Arrange,
+    sort: Field,
+    descending: bool,
+}
+
+/// How a view's order left for later is made.
+#[derive(Clone, Copy, PartialEq)]
+enum Arrange {
+    /// A walk of the kept order of every event.
+    Walk,
+    /// The order of every event is made first, and kept for later views, if the content
+    /// is still this version (a big view whose first rows were selected).
+    Keep(u64),
+    /// A sort of the view's events (a view while files load: no order is kept, as it
+    /// would be stale at the next file).
+    Sort,
+}
+
 impl View {
-    /// Puts the table's events in table order if the last view left that for later.
-    fn settle(&mut self) {
-        if let Some(ids) = self.unarranged.take() {
-            match &self.order {
-                Some((_, order)) => self.sorted = order.arrange(&ids),
-                // (Never: events are left unarranged only beside the order they need.)
-                None => self.sorted = ids,
+    /// Puts the table's events in table order if the last view left that for later;
+    /// `version` is the content's now.
+    fn settle(&mut self, engine: &Engine, version: u64) {
+        let Some(u) = self.unarranged.take() else {
+            return;
+        };
+        let keep = u.how == Arrange::Keep(version);
+        if keep {
+            self.order = Some((version, engine.order(u.sort, u.descending)));
+        }
+        match &self.order {
+            // (A walk is left only beside the order it needs.)
+            Some((_, order)) if keep || u.how == Arrange::Walk => {
+                self.sorted = order.arrange(&u.ids)
+            }
+            _ => {
+                let mut ids = u.ids;
+                engine.sort(&mut ids, u.sort, u.descending);
+                self.sorted = ids;
             }
         }
     }
 
+    /// Whether the order left for later is one to make when the worker is idle: the
+    /// one kept for later views. A sort left by a view while files load waits until it
+    /// is asked for (the next view of the load replaces it).
+    fn settles_when_idle(&self) -> bool {
+        self.unarranged
+            .as_ref()
+            .is_some_and(|u| u.how != Arrange::Sort)
+    }
+
     /// The table's events, in table order once settled.
     fn events(&self) -> &[u32] {
-        self.unarranged.as_deref().unwrap_or(&self.sorted)
+        self.unarranged.as_ref().map_or(&self.sorted, |u| &u.ids)
     }
 }
 
@@ -298,10 +340,13 @@ pub fn run() {
                 running.set(false);
                 // Idle: the table order the last view left for later is made now, in a
                 // task of its own (a request that came meanwhile goes first).
-                if host.view.borrow().unarranged.is_some() {
+                if host.view.borrow().settles_when_idle() {
                     super::next_task().await;
                     if !running.get() {
-                        host.view.borrow_mut().settle();
+                        let version = host.version.get();
+                        host.view
+                            .borrow_mut()
+                            .settle(&host.engine.borrow(), version);
                     }
                 }
             });
@@ -573,7 +618,7 @@ impl Host {
             Request::Export { format, columns } => {
                 let engine = self.engine.borrow();
                 let mut view = self.view.borrow_mut();
-                view.settle();
+                view.settle(&engine, self.version.get());
                 Reply::Export(match format {
                     ExportFormat::Json => engine.export_json(&view.sorted),
                     ExportFormat::Jsonl => engine.export_jsonl(&view.sorted),
@@ -829,7 +874,7 @@ impl Host {
         let had_params = view.table.as_ref().is_some_and(Table::raw_rows);
         let table = view.table.take().filter(|t| t.key == table_key);
         if table.is_some() {
-            view.settle();
+            view.settle(&engine, version);
         } else {
             view.unarranged = None;
             let narrowed = match &table_key.group_filter {
@@ -840,17 +885,36 @@ impl Host {
                 matches!(o, Some((v, o)) if *v == version && o.by == spec.sort
                     && o.descending == spec.descending)
             };
-            // Settled content and a big view: the order of every event is made once
-            // and serves every later view. A small view is sorted as it is, and so is
-            // every view while files load (an order would be stale at once).
-            if !fits(&view.order) && !spec.loading && narrowed.len() >= engine.len() / 8 {
-                view.order = Some((version, engine.order(spec.sort, spec.descending)));
-            }
+            let unarranged = |ids, how| Unarranged {
+                ids,
+                how,
+                sort: spec.sort,
+                descending: spec.descending,
+            };
+            // A big view (an eighth of the events or more) on settled content is put in
+            // order by the order of every event, made once and serving every later
+            // view; a small view is sorted as it is. A big view is answered with its
+            // first rows, and the rest of its order made later (see `View::settle`).
+            let big = narrowed.len() >= engine.len() / 8;
+            let many = narrowed.len() > spec.first_rows * 4;
             match &view.order {
-                // The first rows now, the rest after the answer (see `View::settle`).
+                // The first rows walked from the kept order.
                 Some((_, o)) if fits(&view.order) => {
                     view.sorted = o.first(&narrowed, spec.first_rows);
-                    view.unarranged = Some(narrowed);
+                    view.unarranged = Some(unarranged(narrowed, Arrange::Walk));
+                }
+                // The first rows selected; the order of every event is made when the
+                // worker is next idle, or while files load, the rest is sorted only if
+                // rows further down are asked for before the next view.
+                _ if many && (big || spec.loading) => {
+                    view.sorted =
+                        engine.sorted_first(&narrowed, spec.sort, spec.descending, spec.first_rows);
+                    let how = if spec.loading {
+                        Arrange::Sort
+                    } else {
+                        Arrange::Keep(version)
+                    };
+                    view.unarranged = Some(unarranged(narrowed, how));
                 }
                 _ => {
                     let mut ids = narrowed;
@@ -994,7 +1058,7 @@ impl Host {
     fn rows(&self, start: usize, end: usize) -> Vec<RowData> {
         let engine = self.engine.borrow();
         let mut view = self.view.borrow_mut();
-        view.settle();
+        view.settle(&engine, self.version.get());
         let raw = view.table.as_ref().is_some_and(Table::raw_rows);
         rows_of(&engine, &view.sorted, start, end, raw)
     }
@@ -1012,8 +1076,9 @@ impl Host {
     }
 
     fn step(&self, from: Option<u32>, delta: i64) -> Option<(u32, usize)> {
+        let engine = self.engine.borrow();
         let mut view = self.view.borrow_mut();
-        view.settle();
+        view.settle(&engine, self.version.get());
         let ids = &view.sorted;
         if ids.is_empty() {
             return None;
@@ -1034,7 +1099,7 @@ impl Host {
         let engine = self.engine.borrow();
         let index = engine.query(&q).ok()?.first().copied()?;
         let mut view = self.view.borrow_mut();
-        view.settle();
+        view.settle(&engine, self.version.get());
         let pos = view.sorted.iter().position(|&i| i == index);
         Some((index, pos))
     }

@@ -566,11 +566,35 @@ impl Engine {
     /// `descending`). Text fields sort by their text, absent values first
     /// (ascending); times numerically, unknown times first (ascending).
     pub fn sort(&self, ids: &mut [u32], by: Field, descending: bool) {
-        // Every event gets its key next to it and the pairs are sorted (no lookups while
-        // comparing); ties are broken by index, so the unstable sort is deterministic.
-        // Keys are the field's order mapped onto u64, inverted when descending.
+        let mut keyed = self.keyed(ids, by, descending);
+        keyed.sort_unstable();
+        for (slot, (_, i)) in ids.iter_mut().zip(keyed) {
+            *slot = i;
+        }
+    }
+
+    /// The first `n` of `ids` as [`Engine::sort`] would put them, without putting the
+    /// rest in order: a selection of the first `n` and a sort of those alone.
+    pub fn sorted_first(&self, ids: &[u32], by: Field, descending: bool, n: usize) -> Vec<u32> {
+        let mut keyed = self.keyed(ids, by, descending);
+        if n == 0 {
+            return Vec::new();
+        }
+        if n < keyed.len() {
+            keyed.select_nth_unstable(n - 1);
+            keyed.truncate(n);
+        }
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Every event of `ids` beside its sort key: the field's order mapped onto u64,
+    /// inverted when descending, so that sorting the pairs (ties by index, which makes
+    /// an unstable sort deterministic) is sorting by the field with no lookups while
+    /// comparing.
+    fn keyed(&self, ids: &[u32], by: Field, descending: bool) -> Vec<(u64, u32)> {
         let flip = |k: u64| if descending { !k } else { k };
-        let mut keyed: Vec<(u64, u32)> = if by == Field::EventTime {
+        if by == Field::EventTime {
             let t = self.store.times();
             ids.iter()
                 .map(|&i| (flip((t[i as usize] as u64) ^ (1 << 63)), i))
@@ -584,10 +608,6 @@ impl Engine {
                     (flip(u64::from(r)), i)
                 })
                 .collect()
-        };
-        keyed.sort_unstable();
-        for (slot, (_, i)) in ids.iter_mut().zip(keyed) {
-            *slot = i;
         }
     }
 

@@ -818,11 +818,17 @@ fn orders_uniform_values_and_summaries_match_brute_force() {
                         expect,
                         "order by {by:?} desc={descending}"
                     );
-                    for n in [0, 1, 3, ids.len()] {
+                    for n in [0, 1, 3, ids.len(), ids.len() + 1] {
+                        let want = &expect[..n.min(expect.len())];
                         assert_eq!(
                             order.first(ids, n),
-                            expect[..n.min(expect.len())],
+                            want,
                             "first {n} by {by:?} desc={descending}"
+                        );
+                        assert_eq!(
+                            e.sorted_first(ids, by, descending, n),
+                            want,
+                            "sorted_first {n} by {by:?} desc={descending}"
                         );
                     }
                 }
