@@ -54,6 +54,9 @@ fn main() {
         time("sort time desc", || {
             engine.sort(&mut resorted, Field::EventTime, true)
         });
+        time("first 64 time desc", || {
+            engine.sorted_first(&ids, Field::EventTime, true, 64)
+        });
         let sorted = time("arrange in order", || order.arrange(&ids));
         for &f in Field::FACETS {
             time(&format!("facet {}", f.name()), || engine.facet(&ids, f, 8));
@@ -88,4 +91,7 @@ fn main() {
         time("files to_vec", || engine.files().to_vec());
     }
     time("preset counts", || engine.preset_counts());
+    for p in Engine::presets() {
+        time(&format!("preset {}", p.id), || engine.query(p.query));
+    }
 }
