@@ -29,9 +29,9 @@ pub const SLICE_BYTES: u32 = 4 << 20;
 /// Files up to this size are small: the reader reads each whole, at once, into a buffer
 /// of its own (it is told so with each file).
 pub const SMALL_FILE_BYTES: f64 = 1024.0 * 1024.0;
-/// Buffers lent to the reader: one being copied, one being filled, one ahead (the next
-/// file's first slice, or this file's next).
-const BUFFERS: usize = 3;
+/// Buffers lent to the reader: one being copied, one being filled, two ahead (the next
+/// files' first slices, or this file's next ones).
+const BUFFERS: usize = 4;
 /// The reader's script, next to the engine's worker script.
 const READER_URL: &str = "./reader.js";
 

@@ -86,7 +86,7 @@ test('Cancel stops loading, keeps the files already loaded and names the rest as
   await expect(page.getByTestId('event-count')).toHaveAttribute('data-value', String(kept));
   await expect(page.locator('[data-testid="file-row"][data-status="skipped"]').first()).toContainText('cancelled');
   // Reading goes on after a Cancel: a file of several 4 MiB slices chosen next loads whole
-  // (the worker's read buffers came back from the cancelled reads; with all three lost it
+  // (the worker's read buffers came back from the cancelled reads; with all four lost it
   // would never finish).
   const [after] = bigFiles(1, 14, 'after-cancel');
   await page.getByTestId('file-input').setInputFiles([after.file]);
