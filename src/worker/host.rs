@@ -887,7 +887,12 @@ impl Host {
         let had_params = view.table.as_ref().is_some_and(Table::raw_rows);
         let table = view.table.take().filter(|t| t.key == table_key);
         if table.is_some() {
-            view.settle(&engine, version);
+            // The same table: its first rows are in `sorted` already, and the rest of its
+            // order, if left for later, stays so (a regrouping right after a load does
+            // not wait for the order of every event).
+            if view.sorted.len() < spec.first_rows.min(view.events().len()) {
+                view.settle(&engine, version);
+            }
         } else {
             view.unarranged = None;
             let narrowed = match &table_key.group_filter {

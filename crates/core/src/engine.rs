@@ -576,10 +576,10 @@ impl Engine {
     /// The first `n` of `ids` as [`Engine::sort`] would put them, without putting the
     /// rest in order: a selection of the first `n` and a sort of those alone.
     pub fn sorted_first(&self, ids: &[u32], by: Field, descending: bool, n: usize) -> Vec<u32> {
-        let mut keyed = self.keyed(ids, by, descending);
         if n == 0 {
             return Vec::new();
         }
+        let mut keyed = self.keyed(ids, by, descending);
         if n < keyed.len() {
             keyed.select_nth_unstable(n - 1);
             keyed.truncate(n);
